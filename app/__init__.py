@@ -1,0 +1,1 @@
+"""Ozon Rocket ⇄ 1C-Bitrix bridge."""

@@ -1,0 +1,48 @@
+"""Settings: the only place that reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Unset: an embedded PostgreSQL under ./var/ is started (see app.devdb).
+    database_url: str | None = None
+    # Tests: a database used as is; unset, the suite creates its own next to DATABASE_URL.
+    test_database_url: str | None = None
+    # Where the embedded PostgreSQL keeps its data when DATABASE_URL is unset.
+    var_dir: str = "var"
+
+    admin_token: SecretStr | None = None
+    # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
+    secret_key: SecretStr | None = None
+
+    ozon_base_url: str = "https://rocket.ozon.ru/api/logistics"
+    ozon_connect_timeout: float = 2.0
+    ozon_read_timeout: float = 10.0
+    # Whole call, retries included, for calls with no tighter deadline of their own.
+    ozon_call_deadline: float = 15.0
+    ozon_max_attempts: int = Field(default=3, ge=1, le=10)
+
+    calculate_deadline: float = 3.0
+    calculate_cache_ttl: float = 300.0
+    calculate_cache_size: int = 10_000
+
+    log_level: str = "INFO"
+    log_json: bool = True
+    allow_local_urls: bool = False
+    run_workers: bool = True
+    # Mounts the Ozon Rocket (and Bitrix) emulators under /sandbox for the demo.
+    sandbox: bool = False
+
+    max_request_bytes: int = 1_000_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

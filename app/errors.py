@@ -1,0 +1,168 @@
+"""One error shape for the whole API: RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import structlog
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = structlog.get_logger(__name__)
+
+
+class ValidationItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    request_id: str | None = None
+    errors: list[ValidationItem] | None = None
+
+
+class BridgeError(Exception):
+    """Base of every error the API answers deliberately; subclasses fix status and title."""
+
+    status = 400
+    title = "Bad request"
+    type_slug = "bad-request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    def to_problem(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"https://ozon-bridge.dev/problems/{self.type_slug}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        body.update(self.extra)
+        return body
+
+
+class Unauthorized(BridgeError):
+    status, title, type_slug = 401, "Unauthorized", "unauthorized"
+
+
+class Forbidden(BridgeError):
+    status, title, type_slug = 403, "Forbidden", "forbidden"
+
+
+class NotFound(BridgeError):
+    status, title, type_slug = 404, "Not found", "not-found"
+
+
+class Conflict(BridgeError):
+    status, title, type_slug = 409, "Conflict", "conflict"
+
+
+class PayloadTooLarge(BridgeError):
+    status, title, type_slug = 413, "Payload too large", "payload-too-large"
+
+
+class InvalidInput(BridgeError):
+    status, title, type_slug = 422, "Invalid input", "invalid-input"
+
+    def __init__(self, detail: str, *, loc: list[str | int] | None = None, **extra: Any) -> None:
+        if loc is not None:
+            extra.setdefault("errors", [{"loc": loc, "msg": detail}])
+        super().__init__(detail, **extra)
+
+
+class CarrierRejected(BridgeError):
+    """Ozon refused our request as invalid; its details are passed on."""
+
+    status, title, type_slug = 422, "Rejected by Ozon Rocket", "carrier-rejected"
+
+
+class CarrierUnavailable(BridgeError):
+    status, title, type_slug = 503, "Ozon Rocket unavailable", "carrier-unavailable"
+
+
+class CarrierMisconfigured(BridgeError):
+    """The delivery service's Ozon credentials or warehouse are not accepted by Ozon."""
+
+    status, title, type_slug = 424, "Ozon Rocket refused the delivery service's settings", "carrier-settings"
+
+
+def problem_response(body: dict[str, Any], request: Request) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body.setdefault("request_id", request_id)
+    headers = {"X-Request-Id": request_id} if request_id else None
+    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _loc(raw: tuple[Any, ...] | list[Any]) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in raw]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(BridgeError)
+    async def bridge_error(request: Request, exc: BridgeError) -> JSONResponse:
+        return problem_response(exc.to_problem(), request)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": _loc(err.get("loc", ())), "msg": str(err.get("msg", "invalid"))}
+            for err in exc.errors()
+        ]
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
+        body = {
+            "type": "https://ozon-bridge.dev/problems/invalid-input",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": f"The request has invalid fields: {fields}",
+            "errors": errors,
+        }
+        return problem_response(body, request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        body = {
+            "type": "about:blank",
+            "title": str(exc.detail) if exc.status_code < 500 else "Server error",
+            "status": exc.status_code,
+            "detail": str(exc.detail),
+        }
+        return problem_response(body, request)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        # The trace goes to the log (redacted), never to the client.
+        log.exception("unhandled_error", error_type=type(exc).__name__)
+        body = {
+            "type": "https://ozon-bridge.dev/problems/internal",
+            "title": "Internal error",
+            "status": 500,
+            "detail": "The bridge failed unexpectedly; quote the request id to the operator.",
+        }
+        return problem_response(body, request)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": desc}
+    for code, desc in {
+        401: "Missing or wrong bearer token",
+        404: "Not found, or not visible to this token",
+        422: "Invalid input; `errors` names each field",
+    }.items()
+}

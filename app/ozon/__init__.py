@@ -1,0 +1,1 @@
+"""Ozon Rocket carrier adapter."""

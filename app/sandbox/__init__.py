@@ -1,0 +1,1 @@
+"""Emulators of Ozon Rocket and Bitrix REST for the demo and the tests."""

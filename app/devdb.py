@@ -21,3 +21,8 @@ def embedded_database_url(var_dir: str, database: str = "postgres") -> str:
     parts = urlsplit(uri)
     host = parse_qs(parts.query).get("host", [""])[0]
     return f"postgresql+asyncpg://postgres@/{database}?host={host}"
+
+
+def resolve_database_url(database_url: str | None, var_dir: str) -> str:
+    """DATABASE_URL when given, else the embedded server's."""
+    return database_url or embedded_database_url(var_dir)

@@ -1,0 +1,161 @@
+"""Checkout calculation: Ozon's options, the shop's rules, one selected price, within a deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from dataclasses import asdict
+
+import structlog
+
+from app.calculate.cache import SharedTTLCache
+from app.calculate.schemas import CalculateRequest, CalculateResponse, OptionOut, SelectedOut
+from app.domain import quotes
+from app.domain.carrier import (
+    Address,
+    Carrier,
+    CarrierAuthError,
+    CarrierNotFound,
+    CarrierUnavailableError,
+    CarrierValidationError,
+    DeliveryOption,
+    Package,
+    QuoteRequest,
+)
+from app.errors import CarrierMisconfigured, CarrierRejected, CarrierUnavailable
+from app.shops.service import DeliveryServiceConfig
+
+log = structlog.get_logger(__name__)
+
+QuoteCache = SharedTTLCache[tuple[DeliveryOption, ...]]
+
+
+def quote_request(body: CalculateRequest, config: DeliveryServiceConfig) -> QuoteRequest:
+    packages = (
+        tuple(Package(**p.model_dump()) for p in body.packages)
+        if body.packages
+        else (config.default_package,)
+    )
+    address = Address(**body.address.model_dump()) if body.address else None
+    return QuoteRequest(
+        warehouse_id=config.warehouse_id,
+        destination=body.delivery_type,
+        address=address if body.delivery_type == "to_address" else None,
+        pickup_point_id=body.pickup_point_id if body.delivery_type == "to_pickup_point" else None,
+        packages=packages,
+        declared_value=body.declared_value,
+        payment_method=body.payment_method,
+    )
+
+
+def cache_key(request: QuoteRequest, config: DeliveryServiceConfig) -> str:
+    """Normalised request + the settings' version: a settings change never serves stale prices."""
+    normal = asdict(request)
+    if request.address is not None:
+        # "Москва " and "москва" are the same destination for a checkout recalculating.
+        normal["address"] = {
+            k: (v.strip().lower().replace("ё", "е") if isinstance(v, str) else v)
+            for k, v in normal["address"].items()
+        }
+    raw = json.dumps([str(config.id), config.version, normal], default=str, sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def calculate(
+    body: CalculateRequest,
+    config: DeliveryServiceConfig,
+    *,
+    carrier: Carrier,
+    cache: QuoteCache,
+    deadline: float,
+) -> CalculateResponse:
+    request = quote_request(body, config)
+
+    async def load() -> tuple[DeliveryOption, ...]:
+        options = await carrier.calculate(config.credentials, request, deadline=deadline)
+        return tuple(options)
+
+    try:
+        async with asyncio.timeout(deadline):
+            options, cached = await cache.get_or_load(cache_key(request, config), load)
+    except (TimeoutError, CarrierUnavailableError) as exc:
+        log.warning("calculate_carrier_unavailable", error=type(exc).__name__)
+        return _fallback_or_raise(config)
+    except CarrierValidationError as exc:
+        raise CarrierRejected(
+            f"Ozon Rocket rejected the calculation: {exc.message}",
+            ozon_error_code=exc.error_code,
+            ozon_details=exc.details,
+        ) from exc
+    except (CarrierAuthError, CarrierNotFound) as exc:
+        raise CarrierMisconfigured(
+            "Ozon Rocket refused this delivery service's OZON_API_KEY, SELLER_ID or "
+            f"DEFAULT_WAREHOUSE_ID ({exc.error_code or 'error'}): {exc.message}",
+            ozon_error_code=exc.error_code,
+        ) from exc
+    return _answer(list(options), body, config, cached=cached)
+
+
+def _answer(
+    options: list[DeliveryOption],
+    body: CalculateRequest,
+    config: DeliveryServiceConfig,
+    *,
+    cached: bool,
+) -> CalculateResponse:
+    fitting = quotes.eligible(options, body.delivery_type, body.payment_method)
+    priced = quotes.price_options(fitting, config.rules, body.declared_value)
+    chosen = quotes.select(priced, config.rules)
+    return CalculateResponse(
+        options=[_option_out(p) for p in priced],
+        selected=_selected_out(chosen) if chosen else None,
+        cached=cached,
+    )
+
+
+def _option_out(p: quotes.PricedOption) -> OptionOut:
+    o = p.option
+    return OptionOut(
+        option_id=o.option_id,
+        delivery_type=o.delivery_type,
+        tariff=o.tariff,
+        price=p.price,
+        carrier_price=p.carrier_price,
+        currency=o.currency,
+        days_min=o.days_min,
+        days_max=o.days_max,
+        partial_acceptance=o.partial_acceptance,
+        cash_on_delivery=o.cash_on_delivery,
+    )
+
+
+def _selected_out(p: quotes.PricedOption) -> SelectedOut:
+    o = p.option
+    return SelectedOut(
+        option_id=o.option_id,
+        delivery_type=o.delivery_type,
+        tariff=o.tariff,
+        price=p.price,
+        days_min=o.days_min,
+        days_max=o.days_max,
+        description=quotes.period_description(o),
+    )
+
+
+def _fallback_or_raise(config: DeliveryServiceConfig) -> CalculateResponse:
+    if config.fallback_price is None:
+        raise CarrierUnavailable(
+            "Ozon Rocket did not answer in time; try again, or set pricing.fallback_price "
+            "on the delivery service to keep the checkout selling."
+        )
+    selected = SelectedOut(
+        option_id="fallback",
+        delivery_type=None,
+        tariff="Fallback price",
+        price=config.fallback_price,
+        days_min=None,
+        days_max=None,
+        description="Ozon Rocket: срок уточнит менеджер",
+    )
+    return CalculateResponse(options=[], selected=selected, cached=False, fallback=True)

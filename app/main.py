@@ -1,0 +1,116 @@
+"""create_app(): routers, error handlers, middleware and the lifespan that owns every client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app import health
+from app.calculate.cache import SharedTTLCache
+from app.calculate.router import router as calculate_router
+from app.config import Settings, get_settings
+from app.crypto import SecretBox
+from app.db import create_engine, create_session_factory
+from app.devdb import resolve_database_url
+from app.errors import install_error_handlers
+from app.logging import configure_logging
+from app.middleware import RequestContext
+from app.ozon.client import OzonRocketClient, build_http_client
+from app.runtime import Runtime
+from app.shops.lookup import ShopLookup
+from app.shops.router import router as shops_router
+
+DESCRIPTION = """
+The bridge between a 1C-Bitrix shop and **Ozon Rocket**: checkout calculation, shipments,
+status webhooks pushed back to Bitrix, partial acceptance and the pickup-point network.
+
+* **Auth:** `Authorization: Bearer <token>` — the admin token manages shops; a shop token
+  (issued once by `POST /api/v1/shops`) sees only its own shop.
+* **Errors:** always `application/problem+json` (RFC 9457) with `detail` you can act on and,
+  for invalid fields, `errors: [{loc, msg}]`. Every response echoes `X-Request-Id`.
+* **Money:** JSON numbers with 2 decimals, roubles. Weights in grams, sizes in millimetres.
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Stable ids for generated clients: the function name, which does not change with paths.
+    return route.name
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    ozon_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = build_runtime(settings, ozon_transport=ozon_transport)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await runtime.aclose()
+
+    app = FastAPI(
+        title="Ozon Rocket ⇄ 1C-Bitrix bridge",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        openapi_tags=[
+            {"name": "calculate", "description": "Checkout: options and the price"},
+            {"name": "shops", "description": "Shops and their delivery-service settings"},
+            {"name": "operations", "description": "Health and readiness"},
+        ],
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContext, max_body=settings.max_request_bytes)
+    app.include_router(health.router)
+    app.include_router(shops_router)
+    app.include_router(calculate_router)
+    if settings.sandbox:
+        from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
+
+        app.mount("/sandbox/ozon-rocket", create_ozon_rocket_sandbox())
+    return app
+
+
+def build_runtime(
+    settings: Settings, *, ozon_transport: httpx.AsyncBaseTransport | None = None
+) -> Runtime:
+    if settings.secret_key is None:
+        raise RuntimeError(
+            "SECRET_KEY is not set: generate one with `python -m app secret-key` "
+            "(comma-separate several keys to rotate)."
+        )
+    box = SecretBox.from_setting(settings.secret_key.get_secret_value())
+    engine = create_engine(resolve_database_url(settings.database_url, settings.var_dir))
+    sessions = create_session_factory(engine)
+    ozon_http = build_http_client(settings, transport=ozon_transport)
+    carrier = OzonRocketClient(
+        ozon_http, call_deadline=settings.ozon_call_deadline, max_attempts=settings.ozon_max_attempts
+    )
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        session_factory=sessions,
+        secrets=box,
+        carrier=carrier,
+        ozon_http=ozon_http,
+        quote_cache=SharedTTLCache(
+            ttl=settings.calculate_cache_ttl, maxsize=settings.calculate_cache_size
+        ),
+        lookup=ShopLookup(sessions, box),
+    )
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory app.main:app_factory`."""
+    return create_app()

@@ -1,0 +1,33 @@
+"""The process's long-lived services, built once in the lifespan and hung on app.state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.calculate.cache import SharedTTLCache
+from app.config import Settings
+from app.crypto import SecretBox
+from app.domain.carrier import Carrier, DeliveryOption
+from app.shops.lookup import ShopLookup
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    secrets: SecretBox
+    carrier: Carrier
+    ozon_http: httpx.AsyncClient
+    quote_cache: SharedTTLCache[tuple[DeliveryOption, ...]]
+    lookup: ShopLookup
+    extra_closers: list[httpx.AsyncClient] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        await self.ozon_http.aclose()
+        for client in self.extra_closers:
+            await client.aclose()
+        await self.engine.dispose()

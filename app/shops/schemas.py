@@ -1,0 +1,153 @@
+"""Shop and delivery-service bodies: the mirror of the Bitrix handler's settings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.domain.carrier import DeliveryType
+from app.domain.quotes import Rounding, Strategy
+from app.schemas import Money, MoneyOut, StrictModel
+
+WebhookSecret = Annotated[str, Field(min_length=8, max_length=200)]
+
+
+class ShopCreate(StrictModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Магазин посуды"])
+    bitrix_rest_url: str | None = Field(
+        default=None,
+        max_length=500,
+        description="The shop's inbound webhook, e.g. https://shop.ru/rest/1/abc123/ (a secret).",
+        examples=["https://shop.example.ru/rest/1/k3y5ecr3t/"],
+    )
+    ozon_webhook_secrets: list[WebhookSecret] = Field(
+        default_factory=list,
+        max_length=2,
+        description="Ozon's signing secret; two while rotating (both verify).",
+    )
+    bitrix_module: bool = Field(
+        default=False, description="The shop has our Bitrix module (ozonrocket.* REST methods)."
+    )
+
+
+class ShopUpdate(StrictModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    bitrix_rest_url: str | None = Field(default=None, max_length=500)
+    ozon_webhook_secrets: list[WebhookSecret] | None = Field(default=None, max_length=2)
+    bitrix_module: bool | None = None
+
+
+class ShopOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    bitrix_rest_url: str | None = Field(description="Masked: the path holds the Bitrix secret.")
+    ozon_webhook_secrets: list[str] = Field(description="Masked.")
+    bitrix_module: bool
+    webhook_path: str = Field(description="Register this path (on the bridge's host) at Ozon.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ShopCreated(ShopOut):
+    token: str = Field(description="The shop token. Shown once: store it in the Bitrix module.")
+
+
+class Package(StrictModel):
+    weight: int = Field(gt=0, le=150_000, description="grams")
+    length: int = Field(gt=0, le=3_000, description="millimetres")
+    width: int = Field(gt=0, le=3_000, description="millimetres")
+    height: int = Field(gt=0, le=3_000, description="millimetres")
+
+
+class DeliveryServiceParams(BaseModel):
+    """The Bitrix handler's own params, named as in Bitrix."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+
+    OZON_API_KEY: str = Field(min_length=4, max_length=500)
+    SELLER_ID: str = Field(min_length=1, max_length=100)
+    DEFAULT_WAREHOUSE_ID: str = Field(min_length=1, max_length=100)
+    PARTIAL_ACCEPT: bool = Field(description="true/false, or Bitrix's Y/N")
+
+
+class Pricing(StrictModel):
+    strategy: Strategy = Field(
+        default="cheapest", description="cheapest | fastest | fixed (uses fixed_delivery_type)"
+    )
+    fixed_delivery_type: DeliveryType | None = None
+    markup_percent: Decimal = Field(default=Decimal("0"), ge=-100, le=1000, decimal_places=2)
+    markup_fixed: Decimal = Field(default=Decimal("0"), ge=-100_000, le=100_000, decimal_places=2)
+    free_delivery_from: Money | None = Field(
+        default=None, description="Delivery is free when declared_value reaches this."
+    )
+    rounding: Rounding = Field(default="none", description="Round the price up to 1, 10 or 50 RUB")
+    fallback_price: Money | None = Field(
+        default=None,
+        description="Answer with this price when Ozon is unreachable; unset → 503.",
+    )
+
+    @model_validator(mode="after")
+    def _fixed_needs_type(self) -> Pricing:
+        if self.strategy == "fixed" and self.fixed_delivery_type is None:
+            raise ValueError("strategy 'fixed' needs fixed_delivery_type")
+        return self
+
+
+DEFAULT_PACKAGE = Package(weight=1000, length=200, width=150, height=100)
+
+
+class DeliveryServicePut(StrictModel):
+    params: DeliveryServiceParams
+    pricing: Pricing = Field(default_factory=Pricing)
+    default_package: Package = Field(
+        default=DEFAULT_PACKAGE, description="Used when calculate gets no packages."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "params": {
+                        "OZON_API_KEY": "sandbox-key-a1b2",
+                        "SELLER_ID": "seller-1",
+                        "DEFAULT_WAREHOUSE_ID": "WH-1",
+                        "PARTIAL_ACCEPT": True,
+                    },
+                    "pricing": {"strategy": "cheapest", "markup_percent": 10, "rounding": "ceil_10"},
+                }
+            ]
+        }
+    )
+
+
+class DeliveryServiceParamsOut(BaseModel):
+    OZON_API_KEY: str = Field(description="Masked; write-only.")
+    SELLER_ID: str
+    DEFAULT_WAREHOUSE_ID: str
+    PARTIAL_ACCEPT: bool
+
+
+class PricingOut(BaseModel):
+    strategy: Strategy
+    fixed_delivery_type: DeliveryType | None
+    markup_percent: Decimal
+    markup_fixed: MoneyOut
+    free_delivery_from: MoneyOut | None
+    rounding: Rounding
+    fallback_price: MoneyOut | None
+
+
+class DeliveryServiceOut(BaseModel):
+    shop_id: uuid.UUID
+    bitrix_delivery_id: int
+    params: DeliveryServiceParamsOut
+    pricing: PricingOut
+    default_package: Package
+    version: int
+    created_at: datetime
+    updated_at: datetime
+

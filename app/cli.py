@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
@@ -71,7 +70,7 @@ def dev(host: str = "127.0.0.1", port: int = 8000) -> None:
     upgrade_to_head(url)
     assert settings.secret_key is not None
     box = SecretBox.from_setting(settings.secret_key.get_secret_value())
-    demo = asyncio.run(ensure_demo_shop(url, box, var / "demo_shop.json"))
+    demo = ensure_demo_shop(url, box, var / "demo_shop.json")
     admin = settings.admin_token.get_secret_value() if settings.admin_token else "(unset)"
     typer.echo(
         "\n".join(

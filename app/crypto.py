@@ -28,7 +28,9 @@ class SecretBox:
         try:
             return self._fernet.decrypt(ciphertext.encode()).decode()
         except InvalidToken as exc:
-            raise ValueError("stored secret cannot be decrypted with the configured SECRET_KEY") from exc
+            raise ValueError(
+                "stored secret cannot be decrypted with the configured SECRET_KEY"
+            ) from exc
 
     def rotate(self, ciphertext: str) -> str:
         """Re-encrypt under the first key (for a re-encryption sweep after adding a key)."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.crypto import SecretBox
-from app.db import create_engine, create_session_factory, session_scope
+from app.db import create_engine, create_session_factory
 from app.shops import schemas, service
 from app.shops.models import Shop
 
@@ -23,24 +25,28 @@ class DemoShop:
     token: str
 
 
-async def ensure_demo_shop(database_url: str, box: SecretBox, state_file: Path) -> DemoShop:
-    """Reuse the demo shop recorded in var/, or create it (its token is shown once, so we keep it)."""
+def ensure_demo_shop(database_url: str, box: SecretBox, state_file: Path) -> DemoShop:
+    """Reuse the demo shop recorded in var/, or create it (its token shows once, so we keep it)."""
+    demo = asyncio.run(_ensure(database_url, box, read_demo_shop(state_file)))
+    state_file.write_text(json.dumps(demo.__dict__))
+    state_file.chmod(0o600)
+    return demo
+
+
+async def _ensure(database_url: str, box: SecretBox, known: DemoShop | None) -> DemoShop:
     engine = create_engine(database_url, pool_size=1)
     try:
-        async for session in session_scope(create_session_factory(engine)):
-            known = _read(state_file)
-            if known and await session.get(Shop, uuid.UUID(known.shop_id)):
+        async with create_session_factory(engine)() as session:
+            if known is not None and await session.get(Shop, uuid.UUID(known.shop_id)) is not None:
                 return known
             demo = await _create(session, box)
-            state_file.write_text(json.dumps(demo.__dict__))
-            state_file.chmod(0o600)
+            await session.commit()
             return demo
     finally:
         await engine.dispose()
-    raise AssertionError("unreachable")
 
 
-def _read(path: Path) -> DemoShop | None:
+def read_demo_shop(path: Path) -> DemoShop | None:
     try:
         data = json.loads(path.read_text())
         return DemoShop(shop_id=data["shop_id"], token=data["token"])
@@ -69,7 +75,7 @@ async def _create(session: AsyncSession, box: SecretBox) -> DemoShop:
                 DEFAULT_WAREHOUSE_ID="WH-1",
                 PARTIAL_ACCEPT=True,
             ),
-            pricing=schemas.Pricing(markup_percent=10, rounding="ceil_10"),  # type: ignore[arg-type]
+            pricing=schemas.Pricing(markup_percent=Decimal(10), rounding="ceil_10"),
         ),
         box,
     )

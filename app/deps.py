@@ -46,7 +46,10 @@ async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
         return Principal(shop_id=None)
     shop_id = await runtime.lookup.shop_for_token(token)
     if shop_id is None:
-        raise Unauthorized("The bearer token is not valid for this bridge.")
+        raise Unauthorized(
+            "The token is not valid for this bridge: send the admin token or the shop token "
+            "as 'Authorization: Bearer <token>'."
+        )
     return Principal(shop_id=shop_id)
 
 

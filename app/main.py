@@ -21,8 +21,10 @@ from app.logging import configure_logging
 from app.middleware import RequestContext
 from app.ozon.client import OzonRocketClient, build_http_client
 from app.runtime import Runtime
+from app.shipments.router import router as shipments_router
 from app.shops.lookup import ShopLookup
 from app.shops.router import router as shops_router
+from app.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 The bridge between a 1C-Bitrix shop and **Ozon Rocket**: checkout calculation, shipments,
@@ -67,6 +69,8 @@ def create_app(
         openapi_tags=[
             {"name": "calculate", "description": "Checkout: options and the price"},
             {"name": "shops", "description": "Shops and their delivery-service settings"},
+            {"name": "shipments", "description": "Ozon orders made from Bitrix shipments"},
+            {"name": "webhooks", "description": "Status events pushed by Ozon Rocket"},
             {"name": "operations", "description": "Health and readiness"},
         ],
     )
@@ -75,10 +79,15 @@ def create_app(
     app.include_router(health.router)
     app.include_router(shops_router)
     app.include_router(calculate_router)
+    app.include_router(shipments_router)
+    app.include_router(webhooks_router)
     if settings.sandbox:
+        from app.sandbox.bitrix.app import create_bitrix_sandbox
+        from app.sandbox.bitrix.config import BitrixSandboxConfig
         from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
 
         app.mount("/sandbox/ozon-rocket", create_ozon_rocket_sandbox())
+        app.mount("/sandbox/bitrix", create_bitrix_sandbox(BitrixSandboxConfig(seed_demo=True)))
     return app
 
 
@@ -95,7 +104,9 @@ def build_runtime(
     sessions = create_session_factory(engine)
     ozon_http = build_http_client(settings, transport=ozon_transport)
     carrier = OzonRocketClient(
-        ozon_http, call_deadline=settings.ozon_call_deadline, max_attempts=settings.ozon_max_attempts
+        ozon_http,
+        call_deadline=settings.ozon_call_deadline,
+        max_attempts=settings.ozon_max_attempts,
     )
     return Runtime(
         settings=settings,

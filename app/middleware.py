@@ -15,7 +15,7 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 class RequestContext:
-    """Accepts X-Request-Id (or makes one), echoes it, binds it to every log line, logs the request."""
+    """Takes X-Request-Id (or makes one), echoes it, binds it to log lines, logs the request."""
 
     def __init__(self, app: ASGIApp, *, max_body: int) -> None:
         self.app = app

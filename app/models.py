@@ -1,6 +1,18 @@
 """Every table, imported in one place for Alembic and the test database."""
 
 from app.db import Base
+from app.outbox.models import OutboxMessage
+from app.shipments.models import Shipment, ShipmentItem, StatusChange
 from app.shops.models import DeliveryService, Shop
+from app.webhooks.models import WebhookEvent
 
-__all__ = ["Base", "DeliveryService", "Shop"]
+__all__ = [
+    "Base",
+    "DeliveryService",
+    "OutboxMessage",
+    "Shipment",
+    "ShipmentItem",
+    "Shop",
+    "StatusChange",
+    "WebhookEvent",
+]

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
@@ -21,6 +22,8 @@ from app.devdb import resolve_database_url
 from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.models import Base
+from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
+from app.sandbox.ozon_rocket.config import SandboxConfig
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 OZON_BASE = "http://ozon-sandbox.test"
@@ -33,7 +36,10 @@ def _asyncpg_dsn(url: str) -> str:
 async def _admin_execute(server_url: str, sql: str) -> None:
     u = make_url(server_url)
     conn = await asyncpg.connect(
-        host=u.query.get("host") or u.host, port=u.port, user=u.username, password=u.password,
+        host=u.query.get("host") or u.host,
+        port=u.port,
+        user=u.username,
+        password=u.password,
         database=u.database or "postgres",
     )
     try:
@@ -67,7 +73,10 @@ async def clean_db(database_url: str) -> AsyncIterator[str]:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     u = make_url(database_url)
     conn = await asyncpg.connect(
-        host=u.query.get("host") or u.host, port=u.port, user=u.username, password=u.password,
+        host=u.query.get("host") or u.host,
+        port=u.port,
+        user=u.username,
+        password=u.password,
         database=u.database,
     )
     try:
@@ -80,8 +89,8 @@ async def clean_db(database_url: str) -> AsyncIterator[str]:
 def settings(clean_db: str) -> Settings:
     return Settings(
         database_url=clean_db,
-        admin_token=ADMIN_TOKEN,  # type: ignore[arg-type]
-        secret_key=new_fernet_key(),  # type: ignore[arg-type]
+        admin_token=ADMIN_TOKEN,
+        secret_key=new_fernet_key(),
         ozon_base_url=OZON_BASE,
         allow_local_urls=True,
         run_workers=False,
@@ -91,21 +100,25 @@ def settings(clean_db: str) -> Settings:
 
 
 @pytest.fixture
-def ozon_sandbox() -> Any:
-    from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
-
-    return create_ozon_rocket_sandbox()
+async def ozon_sandbox() -> AsyncIterator[FastAPI]:
+    sandbox = create_ozon_rocket_sandbox(SandboxConfig(webhook_retry_delays=(0.0, 0.0)))
+    async with sandbox.router.lifespan_context(sandbox):
+        yield sandbox
 
 
 @pytest.fixture
-async def app(settings: Settings, ozon_sandbox: Any) -> AsyncIterator[Any]:
+async def app(settings: Settings, ozon_sandbox: FastAPI) -> AsyncIterator[FastAPI]:
+    """The bridge with Ozon = the sandbox, and the sandbox's webhooks delivered to the bridge."""
     application = create_app(settings, ozon_transport=httpx.ASGITransport(app=ozon_sandbox))
     async with application.router.lifespan_context(application):
+        await ozon_sandbox.state.sandbox.webhooks.use_transport(
+            httpx.ASGITransport(app=application)
+        )
         yield application
 
 
 @pytest.fixture
-async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://bridge.test"
     ) as c:
@@ -120,13 +133,14 @@ class ShopHandle:
     id: str
     token: str
     body: dict[str, Any]
+    webhook_secret: str
 
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-DEFAULT_PARAMS = {
+DEFAULT_PARAMS: dict[str, Any] = {
     "OZON_API_KEY": "sandbox-key-0001",
     "SELLER_ID": "seller-1",
     "DEFAULT_WAREHOUSE_ID": "WH-1",
@@ -142,14 +156,15 @@ async def make_shop(
     pricing: dict[str, Any] | None = None,
     params: dict[str, Any] | None = None,
 ) -> ShopHandle:
+    secret = "whsec_" + uuid.uuid4().hex
     resp = await client.post(
         "/api/v1/shops",
-        json={"name": name, "ozon_webhook_secrets": ["whsec_" + uuid.uuid4().hex]},
+        json={"name": name, "ozon_webhook_secrets": [secret]},
         headers=ADMIN,
     )
     assert resp.status_code == 201, resp.text
     body = resp.json()
-    shop = ShopHandle(id=body["id"], token=body["token"], body=body)
+    shop = ShopHandle(id=body["id"], token=body["token"], body=body, webhook_secret=secret)
     if delivery_id is not None:
         put = await client.put(
             f"/api/v1/shops/{shop.id}/delivery-services/{delivery_id}",

@@ -23,7 +23,8 @@ async def test_create_shop_returns_token_once_and_masks_secrets(client: httpx.As
     assert resp.status_code == 201
     body = resp.json()
     assert body["token"].startswith("ors_")
-    assert "abcsecret123" not in resp.text and "supersecret" not in resp.text
+    assert "abcsecret123" not in resp.text
+    assert "supersecret" not in resp.text
     assert body["bitrix_rest_url"] == "http://127.0.0.1:9/****"
     assert body["ozon_webhook_secrets"] == ["****et_1"]
 
@@ -43,7 +44,8 @@ async def test_secrets_are_encrypted_at_rest(client: httpx.AsyncClient, settings
         shop_row = await conn.fetchrow("SELECT * FROM shops")
     finally:
         await conn.close()
-    assert row is not None and shop_row is not None
+    assert row is not None
+    assert shop_row is not None
     dump = str(dict(row)) + str(dict(shop_row))
     assert DEFAULT_PARAMS["OZON_API_KEY"] not in dump
     assert shop.token not in dump
@@ -80,7 +82,9 @@ async def test_another_shops_objects_answer_404(client: httpx.AsyncClient) -> No
         headers=mine.headers,
     )
     assert put.status_code == 404
-    patch = await client.patch(f"/api/v1/shops/{theirs.id}", json={"name": "hijack"}, headers=mine.headers)
+    patch = await client.patch(
+        f"/api/v1/shops/{theirs.id}", json={"name": "hijack"}, headers=mine.headers
+    )
     assert patch.status_code == 404
     listed = await client.get("/api/v1/shops", headers=mine.headers)
     assert [s["id"] for s in listed.json()] == [mine.id]
@@ -100,7 +104,10 @@ async def test_put_delivery_service_creates_then_replaces_and_masks_key(
 
     second = await client.put(
         path,
-        json={"params": params, "pricing": {"strategy": "fixed", "fixed_delivery_type": "next_day"}},
+        json={
+            "params": params,
+            "pricing": {"strategy": "fixed", "fixed_delivery_type": "next_day"},
+        },
         headers=ADMIN,
     )
     assert second.status_code == 200
@@ -129,7 +136,9 @@ async def test_bitrix_url_must_be_a_webhook_and_not_private(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     bad = await client.post(
-        "/api/v1/shops", json={"name": "x", "bitrix_rest_url": "https://shop.ru/admin/"}, headers=ADMIN
+        "/api/v1/shops",
+        json={"name": "x", "bitrix_rest_url": "https://shop.ru/admin/"},
+        headers=ADMIN,
     )
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["loc"] == ["body", "bitrix_rest_url"]

@@ -1,0 +1,1 @@
+"""The shop adapter: Bitrix REST over inbound-webhook URLs."""

@@ -20,7 +20,7 @@ def format_rub(amount: Decimal) -> str:
     whole, _, frac = f"{money(amount):.2f}".partition(".")
     sign = "-" if whole.startswith("-") else ""
     digits = whole.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while digits:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

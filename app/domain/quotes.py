@@ -72,7 +72,9 @@ def price_options(
     options: list[DeliveryOption], rules: PricingRules, declared_value: Decimal
 ) -> list[PricedOption]:
     return [
-        PricedOption(option=o, carrier_price=o.price, price=shop_price(o.price, rules, declared_value))
+        PricedOption(
+            option=o, carrier_price=o.price, price=shop_price(o.price, rules, declared_value)
+        )
         for o in options
     ]
 
@@ -88,8 +90,6 @@ def select(priced: list[PricedOption], rules: PricingRules) -> PricedOption | No
         return min(candidates, key=lambda p: (p.option.days_max, p.option.days_min, p.price))
     # cheapest, and the cheapest of a fixed type; ties go to the faster option
     return min(candidates, key=lambda p: (p.price, p.option.days_max, p.option.days_min))
-
-
 
 
 _TYPE_LABEL_RU: dict[DeliveryType, str] = {

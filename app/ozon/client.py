@@ -28,7 +28,13 @@ from app.domain.carrier import (
     QuoteRequest,
 )
 from app.ozon import wire
-from app.ozon.errors import OzonTransientError, error_for, is_transient, read_error
+from app.ozon.errors import (
+    TRANSIENT_STATUSES,
+    OzonTransientError,
+    error_for,
+    is_transient,
+    read_error,
+)
 from app.ozon.tokens import AccessToken, TokenCache
 from app.retry import Rng, Sleep, retry_call
 
@@ -40,8 +46,13 @@ TimeLeft = Callable[[], float]
 MAX_PAGE_LIMIT = 1000
 
 
-def build_http_client(settings: Settings) -> httpx.AsyncClient:
-    """The one pooled client per process for Ozon Rocket; the lifespan creates and closes it."""
+def build_http_client(
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The one pooled client per process for Ozon Rocket; the lifespan creates and closes it.
+
+    `transport` lets the sandbox emulator be mounted in-process (ASGI) for the demo and tests.
+    """
     timeout = httpx.Timeout(
         connect=settings.ozon_connect_timeout,
         read=settings.ozon_read_timeout,
@@ -55,6 +66,7 @@ def build_http_client(settings: Settings) -> httpx.AsyncClient:
         base_url=settings.ozon_base_url,
         timeout=timeout,
         limits=limits,
+        transport=transport,
         headers={"Accept": "application/json", "User-Agent": "ozon-rocket-bridge"},
     )
 
@@ -83,12 +95,6 @@ class OzonRocketClient:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._tokens = TokenCache(self._fetch_token, clock=clock)
-
-    @classmethod
-    def from_settings(cls, http: httpx.AsyncClient, settings: Settings) -> OzonRocketClient:
-        return cls(
-            http, call_deadline=settings.ozon_call_deadline, max_attempts=settings.ozon_max_attempts
-        )
 
     # --- the carrier port ---
 
@@ -294,13 +300,13 @@ class OzonRocketClient:
     async def _send_authorized(
         self, creds: CarrierCredentials, request: _Request, *, attempt: int
     ) -> httpx.Response:
-        token = await self._tokens.get(creds)
+        token = await self._token(creds)
         response = await self._send(request, token=token, attempt=attempt)
         if not _token_expired(response):
             return response
         # The contract: a revoked token means one new token and one repeat of the call.
         self._tokens.invalidate(creds, token)
-        token = await self._tokens.get(creds)
+        token = await self._token(creds)
         response = await self._send(request, token=token, attempt=attempt)
         if _token_expired(response):
             raise CarrierUnavailableError(
@@ -310,6 +316,16 @@ class OzonRocketClient:
                 request_id=response.headers.get("X-Request-Id"),
             )
         return response
+
+    async def _token(self, creds: CarrierCredentials) -> str:
+        try:
+            return await self._tokens.get(creds)
+        except OzonTransientError as exc:
+            # The shared fetch already spent its retries; each caller retrying it again would
+            # multiply the token requests by the number of attempts.
+            raise CarrierUnavailableError(
+                exc.message, error_code=exc.error_code, status=exc.status, request_id=exc.request_id
+            ) from exc
 
     async def _send(self, request: _Request, *, token: str | None, attempt: int) -> httpx.Response:
         headers = {"Content-Type": "application/json"} if request.content is not None else {}
@@ -334,7 +350,8 @@ class OzonRocketClient:
                 error=type(exc).__name__,
             )
             raise OzonTransientError(f"Ozon Rocket unreachable: {type(exc).__name__}") from exc
-        log.info(
+        transient = response.status_code in TRANSIENT_STATUSES
+        (log.warning if transient else log.info)(
             "ozon_call",
             endpoint=request.endpoint,
             status=response.status_code,

@@ -46,7 +46,9 @@ class ShopLookup:
         self._tokens[digest] = shop_id
         return shop_id
 
-    async def delivery_service(self, shop_id: uuid.UUID, bitrix_delivery_id: int) -> DeliveryServiceConfig:
+    async def delivery_service(
+        self, shop_id: uuid.UUID, bitrix_delivery_id: int
+    ) -> DeliveryServiceConfig:
         key = (shop_id, bitrix_delivery_id)
         config = self._configs.get(key)
         if config is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,11 @@ class Shop(UUIDPrimaryKey, Timestamps, Base):
     # Encrypted JSON list; two entries while the shop rotates its Ozon signing secret.
     ozon_webhook_secrets_enc: Mapped[str | None]
     bitrix_module: Mapped[bool] = mapped_column(default=False)
+    # Client-side leaky bucket for the shop's Bitrix REST (under Bitrix's 50 burst / 2 per s).
+    bitrix_rate_per_second: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1.8"))
+    bitrix_burst: Mapped[int] = mapped_column(default=40)
+    # Set on 503 QUERY_LIMIT_EXCEEDED / 429 OPERATION_TIME_LIMIT: the whole shop waits.
+    bitrix_paused_until: Mapped[datetime | None]
 
 
 class DeliveryService(UUIDPrimaryKey, Timestamps, Base):

@@ -31,7 +31,9 @@ async def create_shop(
 async def list_shops(
     principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
 ) -> list[schemas.ShopOut]:
-    return [service.shop_out(s, runtime.secrets) for s in await service.list_shops(session, principal)]
+    return [
+        service.shop_out(s, runtime.secrets) for s in await service.list_shops(session, principal)
+    ]
 
 
 @router.get("/{shop_id}", summary="Read a shop")
@@ -84,7 +86,8 @@ async def put_delivery_service(
 
 
 @router.get(
-    "/{shop_id}/delivery-services/{bitrix_delivery_id}", summary="Read a delivery service's settings"
+    "/{shop_id}/delivery-services/{bitrix_delivery_id}",
+    summary="Read a delivery service's settings",
 )
 async def get_delivery_service(
     shop_id: uuid.UUID,

@@ -117,7 +117,11 @@ class DeliveryServicePut(StrictModel):
                         "DEFAULT_WAREHOUSE_ID": "WH-1",
                         "PARTIAL_ACCEPT": True,
                     },
-                    "pricing": {"strategy": "cheapest", "markup_percent": 10, "rounding": "ceil_10"},
+                    "pricing": {
+                        "strategy": "cheapest",
+                        "markup_percent": 10,
+                        "rounding": "ceil_10",
+                    },
                 }
             ]
         }
@@ -150,4 +154,3 @@ class DeliveryServiceOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
-

@@ -11,9 +11,9 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.crypto import SecretBox, hash_token, mask, mask_url, new_shop_token
 from app.auth import Principal
-from app.domain.carrier import CarrierCredentials, Package
+from app.crypto import SecretBox, hash_token, mask, mask_url, new_shop_token
+from app.domain.carrier import CarrierCredentials, DeliveryType, Package
 from app.domain.quotes import PricingRules, Rounding, Strategy
 from app.errors import InvalidInput, NotFound
 from app.logging import REDACTOR
@@ -101,14 +101,21 @@ async def list_shops(session: AsyncSession, principal: Principal) -> list[Shop]:
 
 
 async def update_shop(
-    session: AsyncSession, shop: Shop, body: schemas.ShopUpdate, box: SecretBox, *, allow_local: bool
+    session: AsyncSession,
+    shop: Shop,
+    body: schemas.ShopUpdate,
+    box: SecretBox,
+    *,
+    allow_local: bool,
 ) -> Shop:
     fields = body.model_fields_set
     if "name" in fields and body.name is not None:
         shop.name = body.name
     if "bitrix_rest_url" in fields:
         _check_bitrix_url(body.bitrix_rest_url, allow_local)
-        shop.bitrix_rest_url_enc = box.encrypt(body.bitrix_rest_url) if body.bitrix_rest_url else None
+        shop.bitrix_rest_url_enc = (
+            box.encrypt(body.bitrix_rest_url) if body.bitrix_rest_url else None
+        )
     if "ozon_webhook_secrets" in fields:
         shop.ozon_webhook_secrets_enc = _encrypt_secrets(body.ozon_webhook_secrets or [], box)
     if "bitrix_module" in fields and body.bitrix_module is not None:
@@ -119,7 +126,10 @@ async def update_shop(
 
 
 async def put_delivery_service(
-    session: AsyncSession, shop: Shop, bitrix_delivery_id: int, body: schemas.DeliveryServicePut,
+    session: AsyncSession,
+    shop: Shop,
+    bitrix_delivery_id: int,
+    body: schemas.DeliveryServicePut,
     box: SecretBox,
 ) -> tuple[DeliveryService, bool]:
     """Create or replace; returns (service, created)."""
@@ -184,7 +194,7 @@ def delivery_service_out(service: DeliveryService, box: SecretBox) -> schemas.De
         ),
         pricing=schemas.PricingOut(
             strategy=cast(Strategy, service.option_strategy),
-            fixed_delivery_type=service.fixed_delivery_type,  # type: ignore[arg-type]
+            fixed_delivery_type=cast(DeliveryType | None, service.fixed_delivery_type),
             markup_percent=service.markup_percent,
             markup_fixed=service.markup_fixed,
             free_delivery_from=service.free_delivery_from,
@@ -227,7 +237,7 @@ def delivery_service_config(service: DeliveryService, box: SecretBox) -> Deliver
         partial_accept=service.partial_accept,
         rules=PricingRules(
             strategy=cast(Strategy, service.option_strategy),
-            fixed_delivery_type=service.fixed_delivery_type,  # type: ignore[arg-type]
+            fixed_delivery_type=cast(DeliveryType | None, service.fixed_delivery_type),
             markup_percent=service.markup_percent,
             markup_fixed=service.markup_fixed,
             free_delivery_from=service.free_delivery_from,

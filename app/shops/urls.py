@@ -17,14 +17,12 @@ def bitrix_url_problem(url: str, *, allow_local: bool) -> str | None:
     if not host:
         return "bitrix_rest_url must be an absolute URL like https://shop.ru/rest/1/abc123/"
     if not _WEBHOOK_PATH.match(parts.path or ""):
-        return (
-            "bitrix_rest_url must be a Bitrix inbound webhook: https://<shop>/rest/<user id>/<secret>/"
-        )
+        return "bitrix_rest_url must be a Bitrix inbound webhook: https://<shop>/rest/<user>/<key>/"
     if parts.query or parts.fragment or parts.username or parts.password:
         return "bitrix_rest_url must not carry a query, fragment or credentials"
     local = host in _LOCAL_NAMES or _is_private_ip(host)
     if local and not allow_local:
-        return "bitrix_rest_url points at a local or private address; set ALLOW_LOCAL_URLS for the sandbox"
+        return "bitrix_rest_url points at a local or private address (ALLOW_LOCAL_URLS is off)"
     if parts.scheme != "https" and not (parts.scheme == "http" and local and allow_local):
         return "bitrix_rest_url must use https"
     return None
@@ -35,4 +33,6 @@ def _is_private_ip(host: str) -> bool:
         ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
+    return (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
+    )

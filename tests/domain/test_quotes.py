@@ -18,7 +18,9 @@ from app.domain.quotes import (
 )
 
 
-def opt(option_id: str, kind: str, price: str, days: tuple[int, int], cod: bool = True) -> DeliveryOption:
+def opt(
+    option_id: str, kind: str, price: str, days: tuple[int, int], cod: bool = True
+) -> DeliveryOption:
     return DeliveryOption(
         option_id=option_id,
         delivery_type=kind,  # type: ignore[arg-type]
@@ -41,13 +43,15 @@ ALL = [COURIER, NEXT_DAY, PVZ]
 def test_cheapest_picks_lowest_shop_price_among_address_options() -> None:
     rules = PricingRules()
     chosen = select(price_options(eligible(ALL, "to_address", "prepaid"), rules, Decimal(1)), rules)
-    assert chosen is not None and chosen.option.option_id == "courier"
+    assert chosen is not None
+    assert chosen.option.option_id == "courier"
 
 
 def test_fastest_picks_next_day() -> None:
     rules = PricingRules(strategy="fastest")
     chosen = select(price_options(eligible(ALL, "to_address", "prepaid"), rules, Decimal(1)), rules)
-    assert chosen is not None and chosen.option.option_id == "next"
+    assert chosen is not None
+    assert chosen.option.option_id == "next"
 
 
 def test_fixed_type_missing_gives_none() -> None:
@@ -65,7 +69,9 @@ def test_pickup_destination_only_gets_pickup_options() -> None:
 
 
 def test_markup_then_rounding_up() -> None:
-    rules = PricingRules(markup_percent=Decimal(10), markup_fixed=Decimal("15.50"), rounding="ceil_10")
+    rules = PricingRules(
+        markup_percent=Decimal(10), markup_fixed=Decimal("15.50"), rounding="ceil_10"
+    )
     # 349 * 1.10 + 15.50 = 399.40 -> 400
     assert shop_price(Decimal("349.00"), rules, Decimal(1000)) == Decimal("400.00")
 

@@ -1,0 +1,96 @@
+"""Applying a carrier status to a shipment: one path for webhooks, reconciler, refresh, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain import statuses
+from app.domain.carrier import ItemOutcome
+from app.outbox.service import enqueue
+from app.shipments.models import Shipment, StatusChange
+from app.shops.models import DeliveryService
+
+STATUS_PUSH = "status_push"
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A status as the carrier reported it, from whichever channel."""
+
+    status: str
+    occurred_at: datetime
+    source: str  # create | webhook | reconciler | refresh | cancel
+    event_id: str | None = None
+    tracking_number: str | None = None
+    items: Sequence[ItemOutcome] = ()
+    cod_collected: Decimal | None = None
+
+
+async def apply_status(
+    session: AsyncSession, shipment: Shipment, report: StatusReport, service: DeliveryService
+) -> bool:
+    """Move the shipment forward (never back), record history, queue the push to Bitrix.
+
+    Returns False when the report changes nothing (duplicate, late, or unknown status).
+    The caller holds the shipment's row lock and commits.
+    """
+    now = datetime.now(UTC)
+    shipment.last_ozon_update_at = now
+    if report.tracking_number and not shipment.tracking_number:
+        shipment.tracking_number = report.tracking_number
+    current = None if shipment.status == "pending" else shipment.status
+    if not statuses.moves_forward(current, report.status):
+        return False
+    _record_outcomes(shipment, report)
+    previous = shipment.status
+    shipment.status = report.status
+    session.add(
+        StatusChange(
+            shipment_id=shipment.id,
+            status=report.status,
+            previous_status=previous,
+            source=report.source,
+            event_id=report.event_id,
+            occurred_at=report.occurred_at,
+        )
+    )
+    target = statuses.bitrix_target(report.status, service.status_map)
+    first_push = shipment.bitrix_status_id is None
+    shipment.bitrix_status_id = target.shipment_status
+    enqueue(
+        session,
+        shop_id=shipment.shop_id,
+        shipment_id=shipment.id,
+        kind=STATUS_PUSH,
+        payload={
+            "bitrix_order_id": shipment.bitrix_order_id,
+            "bitrix_shipment_id": shipment.bitrix_shipment_id,
+            "bitrix_delivery_id": shipment.bitrix_delivery_id,
+            "ozon_status": report.status,
+            "ozon_order_id": shipment.ozon_order_id,
+            "status_id": target.shipment_status,
+            "order_status_id": target.order_status,
+            # Bitrix needs the tracking number once; later pushes leave it as the shop keeps it.
+            "tracking_number": shipment.tracking_number if first_push else None,
+        },
+    )
+    return True
+
+
+def _record_outcomes(shipment: Shipment, report: StatusReport) -> None:
+    if report.cod_collected is not None:
+        shipment.cod_collected = report.cod_collected
+    by_sku = {item.sku: item for item in shipment.items}
+    for outcome in report.items:
+        item = by_sku.get(outcome.sku)
+        if item is None:
+            continue
+        if outcome.accepted_quantity is not None:
+            item.accepted_quantity = outcome.accepted_quantity
+        if outcome.returned_quantity is not None:
+            item.returned_quantity = outcome.returned_quantity

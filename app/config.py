@@ -33,6 +33,26 @@ class Settings(BaseSettings):
     calculate_cache_ttl: float = 300.0
     calculate_cache_size: int = 10_000
 
+    bitrix_connect_timeout: float = 3.0
+    bitrix_read_timeout: float = 10.0
+
+    # Outbox to Bitrix: how much one claim takes, how often idle workers look, when to give up.
+    outbox_claim_size: int = Field(default=200, ge=1, le=5000)
+    outbox_poll_interval: float = 0.5
+    # Attempts that Bitrix answered with an error for the message itself (a down shop only
+    # waits: its messages die of age, never of attempts).
+    outbox_max_attempts: int = Field(default=10, ge=1)
+    outbox_max_age_hours: float = 72.0
+    outbox_backoff_base: float = 2.0
+    outbox_backoff_cap: float = 300.0
+    # The longest a dispatcher sleeps for a shop's rate limit while it holds claimed messages.
+    outbox_max_bucket_wait: float = 2.0
+
+    # Reconciler: shipments not final and not heard from for this long get polled from Ozon.
+    reconcile_interval: float = 60.0
+    reconcile_stale_after: float = 1800.0
+    reconcile_batch: int = 100
+
     log_level: str = "INFO"
     log_json: bool = True
     allow_local_urls: bool = False

@@ -20,6 +20,7 @@ from app.errors import install_error_handlers
 from app.logging import configure_logging
 from app.middleware import RequestContext
 from app.ozon.client import OzonRocketClient, build_http_client
+from app.outbox.router import router as outbox_router
 from app.runtime import Runtime
 from app.shipments.router import router as shipments_router
 from app.shops.lookup import ShopLookup
@@ -71,7 +72,7 @@ def create_app(
             {"name": "shops", "description": "Shops and their delivery-service settings"},
             {"name": "shipments", "description": "Ozon orders made from Bitrix shipments"},
             {"name": "webhooks", "description": "Status events pushed by Ozon Rocket"},
-            {"name": "operations", "description": "Health and readiness"},
+            {"name": "operations", "description": "Health, readiness and the outbox to Bitrix"},
         ],
     )
     install_error_handlers(app)
@@ -81,6 +82,7 @@ def create_app(
     app.include_router(calculate_router)
     app.include_router(shipments_router)
     app.include_router(webhooks_router)
+    app.include_router(outbox_router)
     if settings.sandbox:
         from app.sandbox.bitrix.app import create_bitrix_sandbox
         from app.sandbox.bitrix.config import BitrixSandboxConfig

@@ -26,10 +26,13 @@ class Shop(UUIDPrimaryKey, Timestamps, Base):
     # Encrypted JSON list; two entries while the shop rotates its Ozon signing secret.
     ozon_webhook_secrets_enc: Mapped[str | None]
     bitrix_module: Mapped[bool] = mapped_column(default=False)
-    # Client-side leaky bucket for the shop's Bitrix REST (under Bitrix's 50 burst / 2 per s).
-    bitrix_rate_per_second: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1.8"))
-    bitrix_burst: Mapped[int] = mapped_column(default=40)
-    # Set on 503 QUERY_LIMIT_EXCEEDED / 429 OPERATION_TIME_LIMIT: the whole shop waits.
+    # Client-side leaky bucket for the shop's Bitrix REST, just under Bitrix's 50 burst / 2 per
+    # second; its level lives here so that every worker process shares it.
+    bitrix_rate_per_second: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1.9"))
+    bitrix_burst: Mapped[int] = mapped_column(default=45)
+    bitrix_bucket_level: Mapped[float] = mapped_column(default=0.0)
+    bitrix_bucket_at: Mapped[datetime | None]
+    # Set on 503 QUERY_LIMIT_EXCEEDED / 429 OPERATION_TIME_LIMIT / Bitrix down: the shop waits.
     bitrix_paused_until: Mapped[datetime | None]
 
 

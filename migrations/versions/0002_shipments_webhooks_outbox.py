@@ -222,12 +222,16 @@ def upgrade() -> None:
             "bitrix_rate_per_second",
             sa.Numeric(precision=6, scale=2),
             nullable=False,
-            server_default="1.8",
+            server_default="1.9",
         ),
     )
     op.add_column(
-        "shops", sa.Column("bitrix_burst", sa.Integer(), nullable=False, server_default="40")
+        "shops", sa.Column("bitrix_burst", sa.Integer(), nullable=False, server_default="45")
     )
+    op.add_column(
+        "shops", sa.Column("bitrix_bucket_level", sa.Double(), nullable=False, server_default="0")
+    )
+    op.add_column("shops", sa.Column("bitrix_bucket_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column(
         "shops", sa.Column("bitrix_paused_until", sa.DateTime(timezone=True), nullable=True)
     )
@@ -235,6 +239,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("shops", "bitrix_paused_until")
+    op.drop_column("shops", "bitrix_bucket_at")
+    op.drop_column("shops", "bitrix_bucket_level")
     op.drop_column("shops", "bitrix_burst")
     op.drop_column("shops", "bitrix_rate_per_second")
     op.drop_index(op.f("ix_status_history_shipment_id"), table_name="status_history")

@@ -1,0 +1,274 @@
+"""The outbox dispatcher: claim due messages, push them to each shop's Bitrix, record the outcome.
+
+Claims are row locks (`FOR UPDATE SKIP LOCKED`) held for the delivery: any number of
+dispatchers share the work without delivering a message twice, and a crash mid-delivery rolls
+the claim back so the message is delivered after restart. Per shipment, a message is claimable
+only when no earlier message of the same shipment is still pending: statuses go out in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.bitrix.port import (
+    BatchOutcome,
+    BitrixClient,
+    BitrixError,
+    BitrixThrottled,
+    Command,
+    CommandError,
+)
+from app.bitrix.pushes import status_push_commands
+from app.config import Settings
+from app.crypto import SecretBox
+from app.outbox.models import OutboxMessage
+from app.outbox.throttle import pause_shop, take_slot
+from app.retry import backoff_delay
+from app.shipments.lifecycle import STATUS_PUSH
+from app.shops.models import Shop
+from app.shops.service import bitrix_rest_url
+
+log = structlog.get_logger(__name__)
+
+MAX_COMMANDS_PER_BATCH = 50
+
+_CLAIM = text(
+    """
+    SELECT o.id FROM outbox o
+    JOIN shops s ON s.id = o.shop_id
+    WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+      AND (s.bitrix_paused_until IS NULL OR s.bitrix_paused_until <= now())
+      AND NOT EXISTS (
+          SELECT 1 FROM outbox e
+          WHERE e.shipment_id = o.shipment_id AND e.state = 'pending' AND e.id < o.id)
+    ORDER BY o.id
+    LIMIT :limit
+    FOR UPDATE OF o SKIP LOCKED
+    """
+)
+
+
+@dataclass(frozen=True)
+class OutboxPolicy:
+    claim_size: int = 200
+    max_attempts: int = 10
+    max_age: timedelta = timedelta(hours=72)
+    backoff_base: float = 2.0
+    backoff_cap: float = 300.0
+    max_bucket_wait: float = 2.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OutboxPolicy:
+        return cls(
+            claim_size=settings.outbox_claim_size,
+            max_attempts=settings.outbox_max_attempts,
+            max_age=timedelta(hours=settings.outbox_max_age_hours),
+            backoff_base=settings.outbox_backoff_base,
+            backoff_cap=settings.outbox_backoff_cap,
+            max_bucket_wait=settings.outbox_max_bucket_wait,
+        )
+
+
+def commands_for(message: OutboxMessage, *, module: bool) -> dict[str, Command]:
+    if message.kind == STATUS_PUSH:
+        return status_push_commands(f"m{message.id}", message.payload, module=module)
+    raise ValueError(f"unknown outbox message kind {message.kind!r}")
+
+
+def pack(
+    messages: Sequence[OutboxMessage], commands: dict[int, dict[str, Command]]
+) -> list[list[OutboxMessage]]:
+    """Batches of at most 50 commands; a message's commands never straddle two batches."""
+    batches: list[list[OutboxMessage]] = []
+    current: list[OutboxMessage] = []
+    size = 0
+    for message in messages:
+        n = len(commands[message.id])
+        if current and size + n > MAX_COMMANDS_PER_BATCH:
+            batches.append(current)
+            current, size = [], 0
+        current.append(message)
+        size += n
+    if current:
+        batches.append(current)
+    return batches
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        box: SecretBox,
+        bitrix: BitrixClient,
+        policy: OutboxPolicy,
+        *,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self._engine = engine
+        self._sessions = sessions
+        self._box = box
+        self._bitrix = bitrix
+        self._policy = policy
+        self._sleep = sleep
+
+    async def run_once(self) -> int:
+        """One claim, delivered; returns how many messages were settled (done or dead)."""
+        async with self._sessions() as session, session.begin():
+            ids = list(
+                (await session.execute(_CLAIM, {"limit": self._policy.claim_size})).scalars()
+            )
+            if not ids:
+                return 0
+            messages = list(
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .order_by(OutboxMessage.id)
+                )
+            )
+            settled = 0
+            for shop_id, group in itertools.groupby(messages, key=lambda m: m.shop_id):
+                settled += await self._deliver_shop(session, shop_id, list(group))
+            return settled
+
+    async def run_forever(self, stop: asyncio.Event, *, idle: float) -> None:
+        while not stop.is_set():
+            try:
+                settled = await self.run_once()
+            except Exception:  # a failed round must not end the loop; the claim rolled back
+                log.exception("outbox_round_failed")
+                settled = 0
+            if settled == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=idle)
+
+    async def _deliver_shop(
+        self, session: AsyncSession, shop_id: uuid.UUID, messages: list[OutboxMessage]
+    ) -> int:
+        shop = await session.get_one(Shop, shop_id)
+        url = bitrix_rest_url(shop, self._box)
+        if url is None:
+            for message in messages:
+                self._failed(message, "the shop has no bitrix_rest_url", message_level=True)
+            return sum(m.state == "dead" for m in messages)
+        structlog.contextvars.bind_contextvars(shop_id=str(shop_id))
+        commands = {m.id: self._commands(m, module=shop.bitrix_module) for m in messages}
+        settled = 0
+        batches = pack([m for m in messages if commands[m.id]], commands)
+        for index, batch in enumerate(batches):
+            wait = await take_slot(self._engine, shop_id)
+            if wait > self._policy.max_bucket_wait:
+                # Leave the rest pending (unclaimed at commit) for a later round.
+                self._postpone(itertools.chain.from_iterable(batches[index:]), wait)
+                break
+            if wait > 0:
+                await self._sleep(wait)
+                if await take_slot(self._engine, shop_id) > 0:
+                    self._postpone(itertools.chain.from_iterable(batches[index:]), wait)
+                    break
+            merged = {k: c for m in batch for k, c in commands[m.id].items()}
+            try:
+                outcome = await self._bitrix.batch(url, merged)
+            except BitrixThrottled as exc:
+                until = await pause_shop(self._engine, shop_id, exc.retry_after)
+                log.warning("bitrix_throttled", code=exc.code, paused_until=until.isoformat())
+                break
+            except BitrixError as exc:
+                await self._shop_down(shop_id, batches[index:], exc)
+                break
+            settled += self._record(batch, commands, outcome)
+        structlog.contextvars.unbind_contextvars("shop_id")
+        return settled
+
+    def _commands(self, message: OutboxMessage, *, module: bool) -> dict[str, Command]:
+        try:
+            return commands_for(message, module=module)
+        except (KeyError, ValueError) as exc:
+            self._dead(message, f"cannot build Bitrix commands: {exc}")
+            return {}
+
+    def _record(
+        self,
+        batch: list[OutboxMessage],
+        commands: dict[int, dict[str, Command]],
+        outcome: BatchOutcome,
+    ) -> int:
+        settled = 0
+        now = datetime.now(UTC)
+        for message in batch:
+            keys = commands[message.id]
+            errors = [outcome.errors[k] for k in keys if k in outcome.errors]
+            if errors:
+                self._failed(message, _describe(errors), message_level=True)
+                settled += message.state == "dead"
+                continue
+            message.state = "done"
+            message.delivered_at = now
+            message.attempts += 1
+            message.last_error = None
+            message.result = {k: outcome.results.get(k) for k in keys if k in outcome.results}
+            settled += 1
+        return settled
+
+    async def _shop_down(
+        self, shop_id: uuid.UUID, batches: list[list[OutboxMessage]], exc: BitrixError
+    ) -> None:
+        """The shop as a whole did not answer: every message waits; none dies of attempts."""
+        pending = list(itertools.chain.from_iterable(batches))
+        attempt = max(m.attempts for m in pending) + 1
+        delay = max(
+            1.0,
+            backoff_delay(attempt, base=self._policy.backoff_base, cap=self._policy.backoff_cap),
+        )
+        for message in pending:
+            self._failed(message, f"Bitrix unavailable: {exc}", message_level=False, delay=delay)
+        await pause_shop(self._engine, shop_id, delay)
+        log.warning("bitrix_unavailable", error=str(exc), retry_in_s=round(delay, 1))
+
+    def _failed(
+        self,
+        message: OutboxMessage,
+        error: str,
+        *,
+        message_level: bool,
+        delay: float | None = None,
+    ) -> None:
+        message.attempts += 1
+        message.last_error = error[:2000]
+        age = datetime.now(UTC) - message.created_at
+        if (message_level and message.attempts >= self._policy.max_attempts) or (
+            age > self._policy.max_age
+        ):
+            self._dead(message, error)
+            return
+        if delay is None:
+            delay = backoff_delay(
+                message.attempts, base=self._policy.backoff_base, cap=self._policy.backoff_cap
+            )
+        message.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
+
+    def _dead(self, message: OutboxMessage, error: str) -> None:
+        message.state = "dead"
+        message.last_error = error[:2000]
+        log.error("outbox_dead_letter", message_id=message.id, kind=message.kind, error=error)
+
+    def _postpone(self, messages: Iterable[OutboxMessage], wait: float) -> None:
+        at = datetime.now(UTC) + timedelta(seconds=wait)
+        for message in messages:
+            message.next_attempt_at = max(message.next_attempt_at, at)
+
+
+def _describe(errors: list[CommandError]) -> str:
+    return "; ".join(f"{e.code}: {e.description}" for e in errors)

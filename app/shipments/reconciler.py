@@ -1,0 +1,87 @@
+"""Webhooks can be lost for good: poll Ozon for shipments that went quiet, apply what it says."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.domain import statuses
+from app.domain.carrier import Carrier, CarrierError
+from app.errors import BridgeError
+from app.shipments.models import Shipment
+from app.shipments.service import apply_order_state
+from app.shops.lookup import ShopLookup
+
+log = structlog.get_logger(__name__)
+
+
+class Reconciler:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        carrier: Carrier,
+        lookup: ShopLookup,
+        *,
+        stale_after: timedelta,
+        batch: int,
+    ) -> None:
+        self._sessions = sessions
+        self._carrier = carrier
+        self._lookup = lookup
+        self._stale_after = stale_after
+        self._batch = batch
+
+    async def run_once(self) -> int:
+        """Poll one batch of quiet shipments; returns how many changed status."""
+        cutoff = datetime.now(UTC) - self._stale_after
+        changed = 0
+        async with self._sessions() as session, session.begin():
+            quiet = list(
+                await session.scalars(
+                    select(Shipment)
+                    .where(
+                        Shipment.ozon_order_id.is_not(None),
+                        Shipment.status.not_in(statuses.FINAL),
+                        or_(
+                            Shipment.last_ozon_update_at.is_(None),
+                            Shipment.last_ozon_update_at < cutoff,
+                        ),
+                    )
+                    .order_by(Shipment.last_ozon_update_at.nulls_first())
+                    .limit(self._batch)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            for shipment in quiet:
+                changed += await self._reconcile(session, shipment)
+        return changed
+
+    async def _reconcile(self, session: AsyncSession, shipment: Shipment) -> int:
+        assert shipment.ozon_order_id is not None
+        try:
+            config = await self._lookup.delivery_service(
+                shipment.shop_id, shipment.bitrix_delivery_id
+            )
+            state = await self._carrier.get_order(config.credentials, shipment.ozon_order_id)
+        except (CarrierError, BridgeError) as exc:  # one bad shipment must not stop the sweep
+            log.warning("reconcile_failed", shipment_id=str(shipment.id), error=type(exc).__name__)
+            shipment.last_ozon_update_at = datetime.now(UTC)
+            return 0
+        moved = await apply_order_state(session, shipment, state, source="reconciler")
+        if moved:
+            log.info("reconciled", shipment_id=str(shipment.id), status=state.status)
+        return int(moved)
+
+    async def run_forever(self, stop: asyncio.Event, *, interval: float) -> None:
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("reconcile_round_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import uuid
 from pathlib import Path
 
 import typer
 import uvicorn
+from starlette.types import ASGIApp
 
 from app.config import Settings, get_settings
 from app.crypto import SecretBox, new_fernet_key
 from app.devdb import resolve_database_url
+from app.logging import configure_logging
 from app.migrate import upgrade_to_head
 
 cli = typer.Typer(no_args_is_help=True, help="Ozon Rocket ⇄ 1C-Bitrix bridge")
+
+
+def run_server(app: ASGIApp, host: str, port: int) -> None:
+    """How the bridge is served (bench/ serves its baselines the same way).
+
+    uvloop and httptools when installed (uvicorn[standard]); our logging and no uvicorn access
+    log: the middleware writes the one line per request, and uvicorn formats its access-log
+    arguments on every request whenever the logger has a handler, even a disabled logger.
+    """
+    uvicorn.run(app, host=host, port=port, log_config=None)
 
 
 @cli.command()
@@ -24,7 +39,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     settings = get_settings()
     url = resolve_database_url(settings.database_url, settings.var_dir)
     settings = settings.model_copy(update={"database_url": url})
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    run_server(create_app(settings), host, port)
 
 
 @cli.command()
@@ -44,7 +59,7 @@ def secret_key() -> None:
 @cli.command()
 def dev(host: str = "127.0.0.1", port: int = 8000) -> None:
     """`make run`: embedded database, migrations, the Ozon Rocket sandbox and a demo shop."""
-    from app.demo import curl_example, ensure_demo_shop
+    from app.demo import DemoWiring, curl_example, ensure_demo_shop
     from app.main import create_app
 
     var = Path(os.environ.get("VAR_DIR", "var"))
@@ -70,7 +85,7 @@ def dev(host: str = "127.0.0.1", port: int = 8000) -> None:
     upgrade_to_head(url)
     assert settings.secret_key is not None
     box = SecretBox.from_setting(settings.secret_key.get_secret_value())
-    demo = ensure_demo_shop(url, box, var / "demo_shop.json")
+    demo = ensure_demo_shop(url, box, var / "demo_shop.json", base)
     admin = settings.admin_token.get_secret_value() if settings.admin_token else "(unset)"
     typer.echo(
         "\n".join(
@@ -88,7 +103,56 @@ def dev(host: str = "127.0.0.1", port: int = 8000) -> None:
             ]
         )
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    run_server(create_app(settings, demo=DemoWiring(shop=demo, base_url=base)), host, port)
+
+
+@cli.command()
+def worker() -> None:
+    """Run the background work alone (outbox to Bitrix, reconciliation); start any number."""
+    from app.main import build_runtime
+    from app.workers import Workers
+
+    settings = _settings_with_database()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    async def run() -> None:
+        runtime = build_runtime(settings)
+        workers = Workers(runtime)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        workers.start()
+        await stop.wait()
+        await workers.shutdown()
+        await runtime.aclose()
+
+    asyncio.run(run())
+
+
+bitrix_cli = typer.Typer(no_args_is_help=True, help="The shops' Bitrix side")
+cli.add_typer(bitrix_cli, name="bitrix")
+
+
+@bitrix_cli.command("setup-statuses")
+def setup_statuses(shop_id: str) -> None:
+    """Create the delivery statuses the bridge pushes (with Russian names) in a shop's Bitrix."""
+    from app.bitrix.setup import setup_shop_statuses
+
+    settings = _settings_with_database()
+    report = asyncio.run(setup_shop_statuses(settings, uuid.UUID(shop_id)))
+    typer.echo(f"created: {', '.join(report.created) or '-'}")
+    typer.echo(f"already there: {', '.join(report.present) or '-'}")
+    for status_id, error in report.failed.items():
+        typer.echo(f"failed: {status_id}: {error}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _settings_with_database() -> Settings:
+    settings = get_settings()
+    url = resolve_database_url(settings.database_url, settings.var_dir)
+    return settings.model_copy(update={"database_url": url})
 
 
 def main() -> None:

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
 
     bitrix_connect_timeout: float = 3.0
     bitrix_read_timeout: float = 10.0
+    # The whole Bitrix request, and how long a shop pauses after each kind of refusal.
+    bitrix_call_deadline: float = 15.0
+    bitrix_query_limit_wait: float = 5.0
+    bitrix_overload_wait: float = 30.0
+    bitrix_operating_limit_wait: float = 60.0
 
     # Outbox to Bitrix: how much one claim takes, how often idle workers look, when to give up.
     outbox_claim_size: int = Field(default=200, ge=1, le=5000)

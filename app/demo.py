@@ -1,4 +1,4 @@
-"""The `make run` demo: a ready shop and delivery service pointed at the sandbox."""
+"""The `make run` demo: a shop wired to the Ozon Rocket and Bitrix emulators mounted in-process."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.crypto import SecretBox
@@ -17,29 +18,67 @@ from app.shops import schemas, service
 from app.shops.models import Shop
 
 DEMO_DELIVERY_ID = 12
+DEMO_SELLER_ID = "demo-seller"
+# The Bitrix emulator's demo portal (BitrixSandboxConfig(seed_demo=True)).
+DEMO_BITRIX_PATH = "/sandbox/bitrix/rest/1/demo0webhook0key/"
 
 
 @dataclass(frozen=True)
 class DemoShop:
     shop_id: str
     token: str
+    webhook_secret: str
 
 
-def ensure_demo_shop(database_url: str, box: SecretBox, state_file: Path) -> DemoShop:
-    """Reuse the demo shop recorded in var/, or create it (its token shows once, so we keep it)."""
-    demo = asyncio.run(_ensure(database_url, box, read_demo_shop(state_file)))
+@dataclass(frozen=True)
+class DemoWiring:
+    """What create_app needs to connect the demo shop to the Ozon sandbox's webhooks."""
+
+    shop: DemoShop
+    base_url: str
+    auto_advance_seconds: float | None = 20.0
+
+    def register_webhook(self, ozon_sandbox: FastAPI) -> None:
+        ozon_sandbox.state.sandbox.webhooks.register(
+            DEMO_SELLER_ID,
+            f"{self.base_url}/webhooks/ozon-rocket/{self.shop.shop_id}",
+            [self.shop.webhook_secret],
+        )
+
+
+def ensure_demo_shop(
+    database_url: str, box: SecretBox, state_file: Path, base_url: str
+) -> DemoShop:
+    """Reuse the demo shop recorded in var/ or create it (its token shows once, so we keep it);
+    point it at this run's emulators."""
+    demo = asyncio.run(_ensure(database_url, box, read_demo_shop(state_file), base_url))
     state_file.write_text(json.dumps(demo.__dict__))
     state_file.chmod(0o600)
     return demo
 
 
-async def _ensure(database_url: str, box: SecretBox, known: DemoShop | None) -> DemoShop:
+async def _ensure(
+    database_url: str, box: SecretBox, known: DemoShop | None, base_url: str
+) -> DemoShop:
     engine = create_engine(database_url, pool_size=1)
     try:
         async with create_session_factory(engine)() as session:
-            if known is not None and await session.get(Shop, uuid.UUID(known.shop_id)) is not None:
-                return known
-            demo = await _create(session, box)
+            shop = await session.get(Shop, uuid.UUID(known.shop_id)) if known else None
+            if shop is None or known is None:
+                demo = await _create(session, box)
+                shop = await session.get_one(Shop, uuid.UUID(demo.shop_id))
+            else:
+                demo = known
+            await service.update_shop(
+                session,
+                shop,
+                schemas.ShopUpdate(
+                    bitrix_rest_url=base_url + DEMO_BITRIX_PATH,
+                    ozon_webhook_secrets=[demo.webhook_secret],
+                ),
+                box,
+                allow_local=True,
+            )
             await session.commit()
             return demo
     finally:
@@ -49,18 +88,18 @@ async def _ensure(database_url: str, box: SecretBox, known: DemoShop | None) -> 
 def read_demo_shop(path: Path) -> DemoShop | None:
     try:
         data = json.loads(path.read_text())
-        return DemoShop(shop_id=data["shop_id"], token=data["token"])
+        return DemoShop(
+            shop_id=data["shop_id"], token=data["token"], webhook_secret=data["webhook_secret"]
+        )
     except (OSError, ValueError, KeyError):
         return None
 
 
 async def _create(session: AsyncSession, box: SecretBox) -> DemoShop:
+    secret = "whsec_demo_" + uuid.uuid4().hex[:16]
     shop, token = await service.create_shop(
         session,
-        schemas.ShopCreate(
-            name="Демо-магазин",
-            ozon_webhook_secrets=["whsec_demo_" + uuid.uuid4().hex[:16]],
-        ),
+        schemas.ShopCreate(name="Демо-магазин", ozon_webhook_secrets=[secret]),
         box,
         allow_local=True,
     )
@@ -71,7 +110,7 @@ async def _create(session: AsyncSession, box: SecretBox) -> DemoShop:
         schemas.DeliveryServicePut(
             params=schemas.DeliveryServiceParams(
                 OZON_API_KEY="sandbox-demo-key",
-                SELLER_ID="demo-seller",
+                SELLER_ID=DEMO_SELLER_ID,
                 DEFAULT_WAREHOUSE_ID="WH-1",
                 PARTIAL_ACCEPT=True,
             ),
@@ -79,7 +118,7 @@ async def _create(session: AsyncSession, box: SecretBox) -> DemoShop:
         ),
         box,
     )
-    return DemoShop(shop_id=str(shop.id), token=token)
+    return DemoShop(shop_id=str(shop.id), token=token, webhook_secret=secret)
 
 
 def curl_example(base: str, demo: DemoShop) -> str:

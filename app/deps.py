@@ -15,7 +15,9 @@ from app.errors import Forbidden, Unauthorized
 from app.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async although it awaits nothing: FastAPI runs a plain `def` dependency in the threadpool,
+    # a thread hand-off on every request for an attribute read.
     runtime: Runtime = request.app.state.runtime
     return runtime
 

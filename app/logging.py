@@ -87,7 +87,8 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         processors=[*processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        # False keeps structlog.testing.capture_logs working after configuration (tests).
+        cache_logger_on_first_use=False,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=processors,

@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app import health
+from app.bitrix.client import BitrixRestClient, build_bitrix_http_client
 from app.calculate.cache import SharedTTLCache
 from app.calculate.router import router as calculate_router
 from app.config import Settings, get_settings
 from app.crypto import SecretBox
 from app.db import create_engine, create_session_factory
+from app.demo import DemoWiring
 from app.devdb import resolve_database_url
 from app.errors import install_error_handlers
 from app.logging import configure_logging
 from app.middleware import RequestContext
-from app.ozon.client import OzonRocketClient, build_http_client
 from app.outbox.router import router as outbox_router
+from app.ozon.client import OzonRocketClient, build_http_client
 from app.runtime import Runtime
 from app.shipments.router import router as shipments_router
 from app.shops.lookup import ShopLookup
 from app.shops.router import router as shops_router
 from app.webhooks.router import router as webhooks_router
+from app.workers import Workers
 
 DESCRIPTION = """
 The bridge between a 1C-Bitrix shop and **Ozon Rocket**: checkout calculation, shipments,
@@ -48,18 +51,34 @@ def create_app(
     settings: Settings | None = None,
     *,
     ozon_transport: httpx.AsyncBaseTransport | None = None,
+    bitrix_transport: httpx.AsyncBaseTransport | None = None,
+    demo: DemoWiring | None = None,
 ) -> FastAPI:
+    """The bridge. Transports let tests put the emulators in-process; `demo` wires `make run`."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
+    sandboxes = build_sandboxes(settings, demo)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = build_runtime(settings, ozon_transport=ozon_transport)
+        runtime = build_runtime(
+            settings, ozon_transport=ozon_transport, bitrix_transport=bitrix_transport
+        )
         app.state.runtime = runtime
-        try:
-            yield
-        finally:
-            await runtime.aclose()
+        workers = Workers(runtime)
+        async with AsyncExitStack() as stack:
+            # Starlette runs no lifespan of a mounted app: ours enters theirs.
+            for sandbox in sandboxes.values():
+                await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
+            if demo is not None:
+                demo.register_webhook(sandboxes["ozon-rocket"])
+            if settings.run_workers:
+                workers.start()
+            try:
+                yield
+            finally:
+                await workers.shutdown()
+                await runtime.aclose()
 
     app = FastAPI(
         title="Ozon Rocket ⇄ 1C-Bitrix bridge",
@@ -83,18 +102,32 @@ def create_app(
     app.include_router(shipments_router)
     app.include_router(webhooks_router)
     app.include_router(outbox_router)
-    if settings.sandbox:
-        from app.sandbox.bitrix.app import create_bitrix_sandbox
-        from app.sandbox.bitrix.config import BitrixSandboxConfig
-        from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
-
-        app.mount("/sandbox/ozon-rocket", create_ozon_rocket_sandbox())
-        app.mount("/sandbox/bitrix", create_bitrix_sandbox(BitrixSandboxConfig(seed_demo=True)))
+    for name, sandbox in sandboxes.items():
+        app.mount(f"/sandbox/{name}", sandbox)
     return app
 
 
+def build_sandboxes(settings: Settings, demo: DemoWiring | None) -> dict[str, FastAPI]:
+    """The emulators mounted under /sandbox when SANDBOX=true (the demo)."""
+    if not settings.sandbox:
+        return {}
+    from app.sandbox.bitrix.app import create_bitrix_sandbox
+    from app.sandbox.bitrix.config import BitrixSandboxConfig
+    from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
+    from app.sandbox.ozon_rocket.config import SandboxConfig
+
+    auto = demo.auto_advance_seconds if demo is not None else None
+    return {
+        "ozon-rocket": create_ozon_rocket_sandbox(SandboxConfig(auto_advance_seconds=auto)),
+        "bitrix": create_bitrix_sandbox(BitrixSandboxConfig(seed_demo=True)),
+    }
+
+
 def build_runtime(
-    settings: Settings, *, ozon_transport: httpx.AsyncBaseTransport | None = None
+    settings: Settings,
+    *,
+    ozon_transport: httpx.AsyncBaseTransport | None = None,
+    bitrix_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Runtime:
     if settings.secret_key is None:
         raise RuntimeError(
@@ -105,6 +138,7 @@ def build_runtime(
     engine = create_engine(resolve_database_url(settings.database_url, settings.var_dir))
     sessions = create_session_factory(engine)
     ozon_http = build_http_client(settings, transport=ozon_transport)
+    bitrix_http = build_bitrix_http_client(settings, transport=bitrix_transport)
     carrier = OzonRocketClient(
         ozon_http,
         call_deadline=settings.ozon_call_deadline,
@@ -121,6 +155,14 @@ def build_runtime(
             ttl=settings.calculate_cache_ttl, maxsize=settings.calculate_cache_size
         ),
         lookup=ShopLookup(sessions, box),
+        bitrix=BitrixRestClient(
+            bitrix_http,
+            call_deadline=settings.bitrix_call_deadline,
+            query_limit_wait=settings.bitrix_query_limit_wait,
+            overload_wait=settings.bitrix_overload_wait,
+            operating_limit_wait=settings.bitrix_operating_limit_wait,
+        ),
+        bitrix_http=bitrix_http,
     )
 
 

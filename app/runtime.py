@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.bitrix.port import BitrixClient
 from app.calculate.cache import SharedTTLCache
 from app.config import Settings
 from app.crypto import SecretBox
@@ -24,10 +25,10 @@ class Runtime:
     ozon_http: httpx.AsyncClient
     quote_cache: SharedTTLCache[tuple[DeliveryOption, ...]]
     lookup: ShopLookup
-    extra_closers: list[httpx.AsyncClient] = field(default_factory=list)
+    bitrix: BitrixClient
+    bitrix_http: httpx.AsyncClient
 
     async def aclose(self) -> None:
         await self.ozon_http.aclose()
-        for client in self.extra_closers:
-            await client.aclose()
+        await self.bitrix_http.aclose()
         await self.engine.dispose()

@@ -63,7 +63,7 @@ class Workers:
         log.info("workers_started", tasks=[t.get_name() for t in self.tasks])
 
     async def shutdown(self, grace: float = 10.0) -> None:
-        """Stop taking new work; let the round in flight finish (its claim commits or rolls back)."""
+        """Stop taking new work; the round in flight finishes (its claim commits or rolls back)."""
         self.stop.set()
         if not self.tasks:
             return

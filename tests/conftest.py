@@ -22,6 +22,8 @@ from app.devdb import resolve_database_url
 from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.models import Base
+from app.sandbox.bitrix.app import create_bitrix_sandbox
+from app.sandbox.bitrix.config import BitrixSandboxConfig
 from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
 from app.sandbox.ozon_rocket.config import SandboxConfig
 
@@ -96,6 +98,11 @@ def settings(clean_db: str) -> Settings:
         run_workers=False,
         log_json=True,
         calculate_deadline=1.0,
+        bitrix_query_limit_wait=0.05,
+        bitrix_overload_wait=0.05,
+        outbox_backoff_base=0.01,
+        outbox_backoff_cap=0.05,
+        outbox_max_attempts=3,
     )
 
 
@@ -107,9 +114,20 @@ async def ozon_sandbox() -> AsyncIterator[FastAPI]:
 
 
 @pytest.fixture
-async def app(settings: Settings, ozon_sandbox: FastAPI) -> AsyncIterator[FastAPI]:
-    """The bridge with Ozon = the sandbox, and the sandbox's webhooks delivered to the bridge."""
-    application = create_app(settings, ozon_transport=httpx.ASGITransport(app=ozon_sandbox))
+def bitrix_sandbox() -> FastAPI:
+    return create_bitrix_sandbox(BitrixSandboxConfig())
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, ozon_sandbox: FastAPI, bitrix_sandbox: FastAPI
+) -> AsyncIterator[FastAPI]:
+    """The bridge with Ozon and Bitrix = the emulators in-process; Ozon's webhooks go to it."""
+    application = create_app(
+        settings,
+        ozon_transport=httpx.ASGITransport(app=ozon_sandbox),
+        bitrix_transport=httpx.ASGITransport(app=bitrix_sandbox),
+    )
     async with application.router.lifespan_context(application):
         await ozon_sandbox.state.sandbox.webhooks.use_transport(
             httpx.ASGITransport(app=application)

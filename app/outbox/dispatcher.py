@@ -42,6 +42,7 @@ from app.shops.service import bitrix_rest_url
 log = structlog.get_logger(__name__)
 
 MAX_COMMANDS_PER_BATCH = 50
+_WRITES = ("_u", "_o", "_s", "_p")
 
 _CLAIM = text(
     """
@@ -218,7 +219,10 @@ class Dispatcher:
             message.delivered_at = now
             message.attempts += 1
             message.last_error = None
-            message.result = {k: outcome.results.get(k) for k in keys if k in outcome.results}
+            # What Bitrix answered to the changes (reads of current values are not kept).
+            message.result = {
+                k: outcome.results[k] for k in keys if k in outcome.results and k.endswith(_WRITES)
+            }
             settled += 1
         return settled
 
@@ -228,9 +232,10 @@ class Dispatcher:
         """The shop as a whole did not answer: every message waits; none dies of attempts."""
         pending = list(itertools.chain.from_iterable(batches))
         attempt = max(m.attempts for m in pending) + 1
+        policy = self._policy
         delay = max(
-            1.0,
-            backoff_delay(attempt, base=self._policy.backoff_base, cap=self._policy.backoff_cap),
+            policy.backoff_base,
+            backoff_delay(attempt, base=policy.backoff_base, cap=policy.backoff_cap),
         )
         for message in pending:
             self._failed(message, f"Bitrix unavailable: {exc}", message_level=False, delay=delay)

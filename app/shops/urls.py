@@ -6,7 +6,8 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-_WEBHOOK_PATH = re.compile(r"^/rest/\d+/[A-Za-z0-9]+/?$")
+# Bitrix may live in a sub-folder: /shop/rest/1/key/ is as valid as /rest/1/key/.
+_WEBHOOK_PATH = re.compile(r"^(/[^/]+)*/rest/\d+/[A-Za-z0-9_]+/?$")
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 

@@ -1,0 +1,160 @@
+"""Statuses reach Bitrix through the outbox: in order, through limits and outages, never twice."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from app.sandbox.bitrix.faults import FaultSpec
+from tests.bitrix_world import Portal, dispatcher, drain, wire_bitrix
+from tests.conftest import ADMIN, ShopHandle
+from tests.test_shipments import shipment_body
+from tests.test_webhooks import event, post_signed
+
+
+async def ship(
+    client: httpx.AsyncClient, shop: ShopHandle, portal: Portal, order_id: int, shipment_id: int
+) -> dict[str, Any]:
+    portal.seed(order_id, shipment_id)
+    body = shipment_body(
+        shop,
+        bitrix_order_id=order_id,
+        bitrix_shipment_id=shipment_id,
+        items=[
+            {**shipment_body(shop)["items"][0], "bitrix_basket_item_id": order_id * 10 + 1},
+            {**shipment_body(shop)["items"][1], "bitrix_basket_item_id": order_id * 10 + 2},
+        ],
+    )
+    resp = await client.post("/api/v1/shipments", json=body, headers=shop.headers)
+    assert resp.status_code == 201, resp.text
+    data: dict[str, Any] = resp.json()
+    return data
+
+
+async def test_status_push_keeps_bitrix_fields_and_sets_tracking(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    shipment = await ship(client, shop, portal, 10452, 20871)
+    assert await drain(app) == 1
+    seen = portal.shipment(20871)
+    assert seen["statusId"] == "OS"
+    assert seen["trackingNumber"] == shipment["tracking_number"]
+    # the sale.shipment.update traps: price, delivery service and flags survive the update
+    assert Decimal(str(seen["priceDelivery"])) == Decimal("349.90")
+    assert int(seen["deliveryId"]) == 12
+    assert seen["allowDelivery"] == "Y"
+    assert Decimal(str(portal.order(10452)["price"])) == Decimal("5339.90")
+
+
+async def test_module_shop_gets_one_call_per_status(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop, module=True)
+    await ship(client, shop, portal, 10452, 20871)
+    await drain(app)
+    assert portal.shipment(20871)["statusId"] == "OS"
+    assert [c.method for c in portal.state.calls(portal.portal_id, ok_only=True)][-1] == (
+        "ozonrocket.shipment.status"
+    )
+
+
+async def test_statuses_arrive_in_order(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    shipment = await ship(client, shop, portal, 10452, 20871)
+    oid = shipment["ozon_order_id"]
+    for n, status in enumerate(("in_transit", "arrived", "delivered")):
+        resp = await post_signed(client, shop, event(oid, status, f"e{n}"))
+        assert resp.json()["outcome"] == "applied"
+    await drain(app)
+    assert portal.status_updates(20871) == ["OS", "OT", "OA", "OD"]
+
+
+async def test_rate_limited_then_delivered_in_order(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    shipment = await ship(client, shop, portal, 10452, 20871)
+    await post_signed(client, shop, event(shipment["ozon_order_id"], "in_transit", "e1"))
+    portal.state.set_fault(portal.portal_id, FaultSpec(mode="overload", for_calls=2))
+    d = dispatcher(app)
+    assert await d.run_once() == 0  # 503 OVERLOAD_LIMIT: the shop pauses, nothing is lost
+    listed = await client.get("/api/v1/outbox?state=pending", headers=ADMIN)
+    assert listed.json()["total"] == 2
+    await asyncio.sleep(0.1)
+    assert await d.run_once() == 0  # second refusal
+    await asyncio.sleep(0.1)
+    await drain(app)
+    assert portal.status_updates(20871) == ["OS", "OT"]
+
+
+async def test_bitrix_down_for_a_while_then_everything_in_order(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    shipments = [await ship(client, shop, portal, 1000 + n, 2000 + n) for n in range(3)]
+    portal.state.set_fault(portal.portal_id, FaultSpec(mode="unavailable"))
+    for n, s in enumerate(shipments):
+        for status in ("in_transit", "arrived"):
+            await post_signed(client, shop, event(s["ozon_order_id"], status, f"{status}{n}"))
+    d = dispatcher(app)
+    for _ in range(5):  # several rounds against a dead shop: attempts grow, nothing dies
+        await d.run_once()
+        await asyncio.sleep(0.06)
+    failed = await client.get("/api/v1/outbox?state=failed", headers=ADMIN)
+    assert failed.json()["total"] == 3  # the first message of each shipment, the rest wait behind
+    assert await client.get("/api/v1/outbox?state=dead", headers=ADMIN) is not None
+    dead = await client.get("/api/v1/outbox?state=dead", headers=ADMIN)
+    assert dead.json()["total"] == 0
+    portal.state.clear_fault(portal.portal_id)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        await d.run_once()
+        pending = await client.get("/api/v1/outbox?state=pending", headers=ADMIN)
+        if pending.json()["total"] == 0:
+            break
+        await asyncio.sleep(0.06)
+    for n in range(3):
+        assert portal.status_updates(2000 + n) == ["OS", "OT", "OA"]
+
+
+async def test_message_bitrix_refuses_goes_dead_and_can_be_retried(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    # No setup-statuses: Bitrix refuses the unknown status id, message after message.
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop, setup_statuses=False)
+    await ship(client, shop, portal, 10452, 20871)
+    d = dispatcher(app)
+    for _ in range(6):
+        await d.run_once()
+        await asyncio.sleep(0.06)
+    dead = (await client.get("/api/v1/outbox?state=dead", headers=ADMIN)).json()
+    assert dead["total"] == 1
+    message = dead["items"][0]
+    assert message["attempts"] == 3
+    assert message["last_error"]
+    retried = await client.post(f"/api/v1/outbox/{message['id']}/retry", headers=ADMIN)
+    assert retried.status_code == 200
+    assert retried.json()["state"] == "pending"
+    shop_token = await client.get("/api/v1/outbox", headers=shop.headers)
+    assert shop_token.status_code == 403
+
+
+async def test_two_dispatchers_never_deliver_a_message_twice(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    for n in range(30):
+        await ship(client, shop, portal, 3000 + n, 4000 + n)
+    a, b = dispatcher(app), dispatcher(app)
+    for _ in range(10):
+        await asyncio.gather(a.run_once(), b.run_once())
+    for n in range(30):
+        assert portal.status_updates(4000 + n) == ["OS"], n

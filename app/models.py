@@ -2,6 +2,7 @@
 
 from app.db import Base
 from app.outbox.models import OutboxMessage
+from app.returns.models import ShipmentReturn
 from app.shipments.models import Shipment, ShipmentItem, StatusChange
 from app.shops.models import DeliveryService, Shop
 from app.webhooks.models import WebhookEvent
@@ -12,6 +13,7 @@ __all__ = [
     "OutboxMessage",
     "Shipment",
     "ShipmentItem",
+    "ShipmentReturn",
     "Shop",
     "StatusChange",
     "WebhookEvent",

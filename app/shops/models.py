@@ -60,5 +60,7 @@ class DeliveryService(UUIDPrimaryKey, Timestamps, Base):
     default_package: Mapped[dict[str, int]] = mapped_column(JSONB)
     # Ozon status -> Bitrix shipment (and optional order) status ids; missing keys use defaults.
     status_map: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    # Partial acceptance: does the buyer get the delivery price back when refusing part?
+    refund_delivery_on_partial: Mapped[bool] = mapped_column(default=False)
     # Bumped on every change; part of the calculate cache key.
     version: Mapped[int] = mapped_column(default=1)

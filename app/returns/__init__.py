@@ -1,0 +1,1 @@
+"""Returns after partial acceptance or refusal."""

@@ -14,6 +14,8 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
@@ -26,6 +28,12 @@ from app.sandbox.bitrix.app import create_bitrix_sandbox
 from app.sandbox.bitrix.config import BitrixSandboxConfig
 from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
 from app.sandbox.ozon_rocket.config import SandboxConfig
+
+# Timings vary with the machine's load; properties are what these tests are about.
+hypothesis_settings.register_profile(
+    "bridge", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("bridge")
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 OZON_BASE = "http://ozon-sandbox.test"

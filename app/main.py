@@ -23,6 +23,7 @@ from app.logging import configure_logging
 from app.middleware import RequestContext
 from app.outbox.router import router as outbox_router
 from app.ozon.client import OzonRocketClient, build_http_client
+from app.returns.router import router as returns_router
 from app.runtime import Runtime
 from app.shipments.router import router as shipments_router
 from app.shops.lookup import ShopLookup
@@ -91,6 +92,7 @@ def create_app(
             {"name": "shops", "description": "Shops and their delivery-service settings"},
             {"name": "shipments", "description": "Ozon orders made from Bitrix shipments"},
             {"name": "webhooks", "description": "Status events pushed by Ozon Rocket"},
+            {"name": "returns", "description": "Partial acceptance, refusals and refunds"},
             {"name": "operations", "description": "Health, readiness and the outbox to Bitrix"},
         ],
     )
@@ -101,6 +103,7 @@ def create_app(
     app.include_router(calculate_router)
     app.include_router(shipments_router)
     app.include_router(webhooks_router)
+    app.include_router(returns_router)
     app.include_router(outbox_router)
     for name, sandbox in sandboxes.items():
         app.mount(f"/sandbox/{name}", sandbox)

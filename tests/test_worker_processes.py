@@ -75,7 +75,8 @@ async def wire_http_bitrix(
 
 
 def start_worker(settings: Settings, **extra: str) -> subprocess.Popen[bytes]:
-    assert settings.secret_key is not None and settings.admin_token is not None
+    assert settings.secret_key is not None
+    assert settings.admin_token is not None
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url or "",
@@ -119,15 +120,16 @@ async def claim_held(settings: Settings) -> bool:
     try:
         n = await conn.fetchval(
             """SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-               WHERE c.relname = 'outbox' AND l.mode = 'RowShareLock' AND l.pid <> pg_backend_pid()"""
+               WHERE c.relname = 'outbox' AND l.mode = 'RowShareLock'
+                 AND l.pid <> pg_backend_pid()"""
         )
         return bool(n)
     finally:
         await conn.close()
 
 
-async def wait_for(predicate: object, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_for(predicate: object, within: float) -> None:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if await predicate():  # type: ignore[operator]
             return
@@ -163,7 +165,7 @@ async def test_worker_killed_mid_delivery_delivers_after_restart(
     )
     first = start_worker(settings)
     workers.append(first)
-    await wait_for(lambda: claim_held(settings), timeout=20)
+    await wait_for(lambda: claim_held(settings), within=20)
     first.send_signal(signal.SIGKILL)
     first.wait(5)
     assert (await outbox_states(settings)) == {"pending": 1}
@@ -174,7 +176,7 @@ async def test_worker_killed_mid_delivery_delivers_after_restart(
     async def delivered() -> bool:
         return (await outbox_states(settings)).get("done") == 1
 
-    await wait_for(delivered, timeout=20)
+    await wait_for(delivered, within=20)
     assert portal.status_updates(20871) == ["OS"]
 
 
@@ -195,7 +197,7 @@ async def test_two_worker_processes_never_deliver_twice(
     async def all_done() -> bool:
         return (await outbox_states(settings)).get("done") == count
 
-    await wait_for(all_done, timeout=40)
+    await wait_for(all_done, within=40)
     for n in range(count):
         assert portal.status_updates(6000 + n) == ["OS"], n
     assert all(proc.poll() is None for proc in workers), "a worker died"

@@ -47,7 +47,8 @@ class Settlement:
     refund_due: Decimal  # prepaid: what goes back to the buyer
     expected_cash: Decimal  # cash on delivery: what the courier should have taken
     cod_collected: Decimal | None
-    anomalies: tuple[str, ...] = field(default=())
+    anomalies: tuple[str, ...] = field(default=())  # stop automation: a manager decides
+    warnings: tuple[str, ...] = field(default=())  # told to the manager; automation goes on
 
     @property
     def total_before(self) -> Decimal:
@@ -118,12 +119,13 @@ def settle(
     paid = money(paid)
     refund_due = ZERO
     expected_cash = ZERO
+    warnings: list[str] = []
     if payment_method == "prepaid":
         refund_due = min(max(paid - total_after, ZERO), paid)
     else:
         expected_cash = max(total_after - paid, ZERO)
         if cod_collected is not None and money(cod_collected) != expected_cash:
-            anomalies.append(
+            warnings.append(
                 f"courier collected {format_rub(cod_collected)}, "
                 f"expected {format_rub(expected_cash)}"
             )
@@ -139,6 +141,7 @@ def settle(
         expected_cash=money(expected_cash),
         cod_collected=money(cod_collected) if cod_collected is not None else None,
         anomalies=tuple(anomalies),
+        warnings=tuple(warnings),
     )
 
 
@@ -185,5 +188,9 @@ def manager_comment(settlement: Settlement, *, ozon_order_id: str, bitrix_order_
             f"ожидалось {format_rub(settlement.expected_cash)} — проверьте."
         )
     if settlement.anomalies:
-        parts.append("Требует ручной обработки: " + "; ".join(settlement.anomalies) + ".")
+        parts.append(
+            "Автоматическая обработка остановлена, требуется менеджер: "
+            + "; ".join(settlement.anomalies)
+            + "."
+        )
     return " ".join(parts)

@@ -25,6 +25,7 @@ from app.bitrix.port import (
     BatchOutcome,
     BitrixClient,
     BitrixError,
+    BitrixRejected,
     BitrixThrottled,
     Command,
     CommandError,
@@ -35,6 +36,8 @@ from app.crypto import SecretBox
 from app.outbox.models import OutboxMessage
 from app.outbox.throttle import pause_shop, take_slot
 from app.retry import backoff_delay
+from app.returns.bitrix_apply import MessageRefused, add_manager_note, apply_partial
+from app.returns.service import MANAGER_NOTE, PARTIAL_APPLY
 from app.shipments.lifecycle import STATUS_PUSH
 from app.shops.models import Shop
 from app.shops.service import bitrix_rest_url
@@ -42,6 +45,8 @@ from app.shops.service import bitrix_rest_url
 log = structlog.get_logger(__name__)
 
 MAX_COMMANDS_PER_BATCH = 50
+# Kinds that are plain commands (packed into shared batches); the others read before they write.
+BATCHED_KINDS = frozenset({STATUS_PUSH})
 _WRITES = ("_u", "_o", "_s", "_p")
 
 _CLAIM = text(
@@ -120,7 +125,7 @@ class Dispatcher:
         self._engine = engine
         self._sessions = sessions
         self._box = box
-        self._bitrix = bitrix
+        self.bitrix = bitrix
         self._policy = policy
         self._sleep = sleep
 
@@ -165,33 +170,115 @@ class Dispatcher:
                 self._failed(message, "the shop has no bitrix_rest_url", message_level=True)
             return sum(m.state == "dead" for m in messages)
         structlog.contextvars.bind_contextvars(shop_id=str(shop_id))
-        commands = {m.id: self._commands(m, module=shop.bitrix_module) for m in messages}
+        channel = _Channel(self, shop_id, url)
+        try:
+            batched = [m for m in messages if m.kind in BATCHED_KINDS]
+            stepped = [m for m in messages if m.kind not in BATCHED_KINDS]
+            settled, go_on = await self._deliver_batched(
+                channel, batched, module=shop.bitrix_module
+            )
+            if go_on:
+                settled += await self._deliver_stepped(
+                    session, channel, stepped, module=shop.bitrix_module
+                )
+        finally:
+            structlog.contextvars.unbind_contextvars("shop_id")
+        return settled
+
+    async def _deliver_batched(
+        self, channel: _Channel, messages: list[OutboxMessage], *, module: bool
+    ) -> tuple[int, bool]:
+        """Messages that are plain commands, packed 50 commands a request."""
+        commands = {m.id: self._commands(m, module=module) for m in messages}
         settled = 0
         batches = pack([m for m in messages if commands[m.id]], commands)
         for index, batch in enumerate(batches):
-            wait = await take_slot(self._engine, shop_id)
-            if wait > self._policy.max_bucket_wait:
-                # Leave the rest pending (unclaimed at commit) for a later round.
-                self._postpone(itertools.chain.from_iterable(batches[index:]), wait)
-                break
-            if wait > 0:
-                await self._sleep(wait)
-                if await take_slot(self._engine, shop_id) > 0:
-                    self._postpone(itertools.chain.from_iterable(batches[index:]), wait)
-                    break
             merged = {k: c for m in batch for k, c in commands[m.id].items()}
             try:
-                outcome = await self._bitrix.batch(url, merged)
+                outcome = await channel.batch(merged)
+            except _NoSlot as exc:
+                # Leave the rest pending (unclaimed at commit) for a later round.
+                self._postpone(itertools.chain.from_iterable(batches[index:]), exc.wait)
+                return settled, False
             except BitrixThrottled as exc:
-                until = await pause_shop(self._engine, shop_id, exc.retry_after)
-                log.warning("bitrix_throttled", code=exc.code, paused_until=until.isoformat())
-                break
+                await self._throttled(channel.shop_id, exc)
+                return settled, False
             except BitrixError as exc:
-                await self._shop_down(shop_id, batches[index:], exc)
-                break
+                await self._shop_down(channel.shop_id, batches[index:], exc)
+                return settled, False
             settled += self._record(batch, commands, outcome)
-        structlog.contextvars.unbind_contextvars("shop_id")
+        return settled, True
+
+    async def _deliver_stepped(
+        self,
+        session: AsyncSession,
+        channel: _Channel,
+        messages: list[OutboxMessage],
+        *,
+        module: bool,
+    ) -> int:
+        """Messages that read Bitrix before they write (returns): one at a time."""
+        settled = 0
+        for index, message in enumerate(messages):
+            try:
+                # A failed attempt leaves no half-made change to our own records.
+                async with session.begin_nested():
+                    result = await self._run_steps(session, channel, message, module=module)
+            except _NoSlot as exc:
+                self._postpone(messages[index:], exc.wait)
+                break
+            except MessageRefused as exc:
+                self._failed(message, str(exc), message_level=True)
+                settled += message.state == "dead"
+                continue
+            except BitrixThrottled as exc:
+                await self._throttled(channel.shop_id, exc)
+                break
+            except BitrixRejected as exc:
+                if exc.status != 400:
+                    await self._shop_down(channel.shop_id, [messages[index:]], exc)
+                    break
+                self._failed(message, str(exc), message_level=True)
+                settled += message.state == "dead"
+                continue
+            except BitrixError as exc:
+                await self._shop_down(channel.shop_id, [messages[index:]], exc)
+                break
+            self._done(message, result)
+            settled += 1
         return settled
+
+    async def _run_steps(
+        self, session: AsyncSession, channel: _Channel, message: OutboxMessage, *, module: bool
+    ) -> dict[str, Any]:
+        if message.kind == PARTIAL_APPLY:
+            return await apply_partial(channel, message, session, module=module)
+        if message.kind == MANAGER_NOTE:
+            return await add_manager_note(channel, message)
+        raise MessageRefused(f"unknown outbox message kind {message.kind!r}")
+
+    async def _throttled(self, shop_id: uuid.UUID, exc: BitrixThrottled) -> None:
+        until = await pause_shop(self._engine, shop_id, exc.retry_after)
+        log.warning("bitrix_throttled", code=exc.code, paused_until=until.isoformat())
+
+    async def wait_for_slot(self, shop_id: uuid.UUID) -> None:
+        """Take a slot of the shop's shared bucket, sleeping briefly; _NoSlot when it is far."""
+        wait = await take_slot(self._engine, shop_id)
+        if wait == 0:
+            return
+        if wait > self._policy.max_bucket_wait:
+            raise _NoSlot(wait)
+        await self._sleep(wait)
+        again = await take_slot(self._engine, shop_id)
+        if again > 0:
+            raise _NoSlot(again)
+
+    def _done(self, message: OutboxMessage, result: dict[str, Any]) -> None:
+        message.state = "done"
+        message.delivered_at = datetime.now(UTC)
+        message.attempts += 1
+        message.last_error = None
+        message.result = result
 
     def _commands(self, message: OutboxMessage, *, module: bool) -> dict[str, Command]:
         try:
@@ -207,7 +294,6 @@ class Dispatcher:
         outcome: BatchOutcome,
     ) -> int:
         settled = 0
-        now = datetime.now(UTC)
         for message in batch:
             keys = commands[message.id]
             errors = [outcome.errors[k] for k in keys if k in outcome.errors]
@@ -215,19 +301,20 @@ class Dispatcher:
                 self._failed(message, _describe(errors), message_level=True)
                 settled += message.state == "dead"
                 continue
-            message.state = "done"
-            message.delivered_at = now
-            message.attempts += 1
-            message.last_error = None
             # What Bitrix answered to the changes (reads of current values are not kept).
-            message.result = {
-                k: outcome.results[k] for k in keys if k in outcome.results and k.endswith(_WRITES)
-            }
+            self._done(
+                message,
+                {
+                    k: outcome.results[k]
+                    for k in keys
+                    if k in outcome.results and k.endswith(_WRITES)
+                },
+            )
             settled += 1
         return settled
 
     async def _shop_down(
-        self, shop_id: uuid.UUID, batches: list[list[OutboxMessage]], exc: BitrixError
+        self, shop_id: uuid.UUID, batches: Sequence[Sequence[OutboxMessage]], exc: BitrixError
     ) -> None:
         """The shop as a whole did not answer: every message waits; none dies of attempts."""
         pending = list(itertools.chain.from_iterable(batches))
@@ -273,6 +360,29 @@ class Dispatcher:
         at = datetime.now(UTC) + timedelta(seconds=wait)
         for message in messages:
             message.next_attempt_at = max(message.next_attempt_at, at)
+
+
+class _NoSlot(Exception):
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"rate limit: next slot in {wait:.1f} s")
+        self.wait = wait
+
+
+class _Channel:
+    """One shop's Bitrix for one round: every request first takes a slot of its bucket."""
+
+    def __init__(self, dispatcher: Dispatcher, shop_id: uuid.UUID, url: str) -> None:
+        self._dispatcher = dispatcher
+        self.shop_id = shop_id
+        self._url = url
+
+    async def call(self, method: str, params: dict[str, Any]) -> Any:
+        await self._dispatcher.wait_for_slot(self.shop_id)
+        return await self._dispatcher.bitrix.call(self._url, method, params)
+
+    async def batch(self, commands: dict[str, Command]) -> BatchOutcome:
+        await self._dispatcher.wait_for_slot(self.shop_id)
+        return await self._dispatcher.bitrix.batch(self._url, commands)
 
 
 def _describe(errors: list[CommandError]) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.domain import statuses
 from app.domain.carrier import ItemOutcome
 from app.outbox.service import enqueue
+from app.returns import service as returns
 from app.shipments.models import Shipment, StatusChange
 from app.shops.models import DeliveryService
 
@@ -46,7 +47,7 @@ async def apply_status(
     current = None if shipment.status == "pending" else shipment.status
     if not statuses.moves_forward(current, report.status):
         return False
-    _record_outcomes(shipment, report)
+    record_outcomes(shipment, report.items, report.cod_collected)
     previous = shipment.status
     shipment.status = report.status
     session.add(
@@ -79,14 +80,19 @@ async def apply_status(
             "tracking_number": shipment.tracking_number if first_push else None,
         },
     )
+    # After the status push in the same transaction: Bitrix sees the status, then the basket.
+    await returns.on_status(session, shipment, service, report.status)
     return True
 
 
-def _record_outcomes(shipment: Shipment, report: StatusReport) -> None:
-    if report.cod_collected is not None:
-        shipment.cod_collected = report.cod_collected
+def record_outcomes(
+    shipment: Shipment, items: Sequence[ItemOutcome], cod_collected: Decimal | None
+) -> None:
+    """Accepted and returned quantities per item, and the cash taken, as the carrier reports."""
+    if cod_collected is not None:
+        shipment.cod_collected = cod_collected
     by_sku = {item.sku: item for item in shipment.items}
-    for outcome in report.items:
+    for outcome in items:
         item = by_sku.get(outcome.sku)
         if item is None:
             continue

@@ -5,13 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, Timestamps, UUIDPrimaryKey
+
+if TYPE_CHECKING:
+    from app.returns.models import ShipmentReturn
 
 MONEY = Numeric(12, 2)
 
@@ -74,6 +77,9 @@ class Shipment(UUIDPrimaryKey, Timestamps, Base):
     )
     history: Mapped[list[StatusChange]] = relationship(
         order_by="StatusChange.id", lazy="selectin", viewonly=True
+    )
+    return_record: Mapped[ShipmentReturn | None] = relationship(
+        lazy="selectin", viewonly=True, uselist=False
     )
 
 

@@ -7,15 +7,19 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.domain import statuses
 from app.domain.carrier import Carrier, CarrierError
 from app.errors import BridgeError
+from app.returns import service as returns
+from app.returns.models import ShipmentReturn
+from app.shipments.lifecycle import record_outcomes
 from app.shipments.models import Shipment
 from app.shipments.service import apply_order_state
 from app.shops.lookup import ShopLookup
+from app.shops.models import DeliveryService
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +41,48 @@ class Reconciler:
         self._batch = batch
 
     async def run_once(self) -> int:
+        """Settle returns waiting for item outcomes, then poll quiet shipments; returns how many
+        shipments changed."""
+        return await self.settle_waiting() + await self.poll_quiet()
+
+    async def settle_waiting(self) -> int:
+        """Partial acceptance or refusal reported without per-item quantities: ask Ozon for them."""
+        settled = 0
+        async with self._sessions() as session, session.begin():
+            waiting = list(
+                await session.scalars(
+                    select(Shipment)
+                    .where(
+                        Shipment.ozon_order_id.is_not(None),
+                        Shipment.status.in_(returns.SETTLING),
+                        ~exists().where(ShipmentReturn.shipment_id == Shipment.id),
+                    )
+                    .limit(self._batch)
+                    .with_for_update(skip_locked=True, of=Shipment)
+                )
+            )
+            for shipment in waiting:
+                settled += await self._settle(session, shipment)
+        return settled
+
+    async def _settle(self, session: AsyncSession, shipment: Shipment) -> int:
+        assert shipment.ozon_order_id is not None
+        try:
+            config = await self._lookup.delivery_service(
+                shipment.shop_id, shipment.bitrix_delivery_id
+            )
+            state = await self._carrier.get_order(config.credentials, shipment.ozon_order_id)
+        except (CarrierError, BridgeError) as exc:
+            log.warning(
+                "settle_fetch_failed", shipment_id=str(shipment.id), error=type(exc).__name__
+            )
+            return 0
+        record_outcomes(shipment, state.items, state.cod_collected)
+        service = await session.get_one(DeliveryService, shipment.delivery_service_id)
+        opened = await returns.on_status(session, shipment, service, shipment.status)
+        return int(opened is not None)
+
+    async def poll_quiet(self) -> int:
         """Poll one batch of quiet shipments; returns how many changed status."""
         cutoff = datetime.now(UTC) - self._stale_after
         changed = 0

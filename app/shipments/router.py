@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from app.deps import PrincipalDep, RuntimeDep, SessionDep
 from app.errors import ERROR_RESPONSES, PROBLEM_MEDIA_TYPE, Problem
+from app.returns.schemas import ReturnOut
 from app.shipments import schemas, service
 from app.shipments.models import Shipment
 
@@ -42,6 +43,9 @@ def shipment_out(shipment: Shipment) -> schemas.ShipmentOut:
             for h in shipment.history
         ],
         last_error=shipment.last_error,
+        return_=ReturnOut.model_validate(shipment.return_record, from_attributes=True)
+        if shipment.return_record
+        else None,
         created_at=shipment.created_at,
         updated_at=shipment.updated_at,
     )

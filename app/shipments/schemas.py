@@ -8,9 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.domain.carrier import DeliveryType, PaymentMethod
+from app.returns.schemas import ReturnOut
 from app.schemas import Money, MoneyOut, StrictModel
 from app.shops.schemas import Package
 
@@ -80,6 +81,13 @@ class ShipmentCreate(StrictModel):
         default=Decimal("0.00"), description="What the buyer already paid (prepaid)"
     )
     declared_value: Money
+    delivery_price: Money | None = Field(
+        default=None,
+        description=(
+            "What the buyer pays for delivery. Used for partial acceptance; when omitted, "
+            "the part of paid_amount above declared_value is taken as the delivery price."
+        ),
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -150,6 +158,8 @@ class StatusChangeOut(BaseModel):
 
 
 class ShipmentOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
     id: uuid.UUID
     shop_id: uuid.UUID
     bitrix_delivery_id: int
@@ -170,6 +180,11 @@ class ShipmentOut(BaseModel):
     items: list[ItemOut]
     status_history: list[StatusChangeOut]
     last_error: str | None
+    return_: ReturnOut | None = Field(
+        default=None,
+        alias="return",
+        description="After partial acceptance or refusal: what comes back and the refund",
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -201,6 +201,7 @@ def _row_values(
         "allow_partial_acceptance": config.partial_accept,
         "declared_value": body.declared_value,
         "paid_amount": body.paid_amount,
+        "delivery_price": body.delivery_price,
         "create_attempts": 0,
     }
 

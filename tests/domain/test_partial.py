@@ -83,7 +83,8 @@ def test_cod_difference_is_flagged() -> None:
     )
     assert s.expected_cash == Decimal("800.00")
     assert s.cod_difference == Decimal("-100.00")
-    assert not s.automatic
+    assert s.warnings  # flagged for the manager ...
+    assert s.automatic  # ... while the basket is still corrected
 
 
 def test_quantities_that_do_not_add_up_are_an_anomaly() -> None:

@@ -12,6 +12,7 @@ import typer
 import uvicorn
 from starlette.types import ASGIApp
 
+from app.bitrix.status_setup import SetupReport
 from app.config import Settings, get_settings
 from app.crypto import SecretBox, new_fernet_key
 from app.devdb import resolve_database_url
@@ -138,9 +139,23 @@ cli.add_typer(bitrix_cli, name="bitrix")
 def setup_statuses(shop_id: str) -> None:
     """Create the delivery statuses the bridge pushes (with Russian names) in a shop's Bitrix."""
     from app.bitrix.setup import setup_shop_statuses
+    from app.main import build_runtime
+    from app.shops.models import Shop
 
     settings = _settings_with_database()
-    report = asyncio.run(setup_shop_statuses(settings, uuid.UUID(shop_id)))
+
+    async def run() -> SetupReport:
+        runtime = build_runtime(settings)
+        try:
+            async with runtime.session_factory() as session:
+                shop = await session.get(Shop, uuid.UUID(shop_id))
+                if shop is None:
+                    raise typer.BadParameter(f"shop {shop_id} not found")
+                return await setup_shop_statuses(session, shop, runtime.secrets, runtime.bitrix)
+        finally:
+            await runtime.aclose()
+
+    report = asyncio.run(run())
     typer.echo(f"created: {', '.join(report.created) or '-'}")
     typer.echo(f"already there: {', '.join(report.present) or '-'}")
     for status_id, error in report.failed.items():

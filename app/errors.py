@@ -105,6 +105,16 @@ class CarrierMisconfigured(BridgeError):
     )
 
 
+class BitrixRefused(BridgeError):
+    """The shop's Bitrix answered, but refused (bad webhook URL, missing rights)."""
+
+    status, title, type_slug = 424, "Refused by the shop's Bitrix", "bitrix-refused"
+
+
+class BitrixDown(BridgeError):
+    status, title, type_slug = 503, "The shop's Bitrix is unavailable", "bitrix-unavailable"
+
+
 def problem_response(body: dict[str, Any], request: Request) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     if request_id:

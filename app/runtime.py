@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.bitrix.port import BitrixClient
+from app.bitrix.client import BitrixRestClient
 from app.calculate.cache import SharedTTLCache
 from app.config import Settings
 from app.crypto import SecretBox
@@ -25,7 +25,7 @@ class Runtime:
     ozon_http: httpx.AsyncClient
     quote_cache: SharedTTLCache[tuple[DeliveryOption, ...]]
     lookup: ShopLookup
-    bitrix: BitrixClient
+    bitrix: BitrixRestClient
     bitrix_http: httpx.AsyncClient
 
     async def aclose(self) -> None:

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from app.sandbox.bitrix.faults import FaultSpec
 from tests.bitrix_world import Portal, dispatcher, drain, wire_bitrix
-from tests.conftest import ADMIN, ShopHandle
+from tests.conftest import ADMIN, DEFAULT_PARAMS, ShopHandle, make_shop
 from tests.test_shipments import shipment_body
 from tests.test_webhooks import event, post_signed
 
@@ -158,3 +158,46 @@ async def test_two_dispatchers_never_deliver_a_message_twice(
         await asyncio.gather(a.run_once(), b.run_once())
     for n in range(30):
         assert portal.status_updates(4000 + n) == ["OS"], n
+
+
+async def test_shop_status_map_sets_shipment_and_order_status(
+    app: FastAPI, client: httpx.AsyncClient, bitrix_sandbox: FastAPI
+) -> None:
+    shop = await make_shop(client, delivery_id=None)
+    put = await client.put(
+        f"/api/v1/shops/{shop.id}/delivery-services/12",
+        json={
+            "params": DEFAULT_PARAMS,
+            "status_map": {"delivered": {"shipment_status": "DF", "order_status": "F"}},
+        },
+        headers=shop.headers,
+    )
+    assert put.status_code == 201
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    shipment = await ship(client, shop, portal, 10452, 20871)
+    oid = shipment["ozon_order_id"]
+    for n, status in enumerate(("in_transit", "arrived", "delivered")):
+        await post_signed(client, shop, event(oid, status, f"m{n}"))
+    await drain(app)
+    assert portal.status_updates(20871) == ["OS", "OT", "OA", "DF"]
+    assert portal.order(10452)["statusId"] == "F"
+
+
+async def test_setup_statuses_endpoint_creates_missing_statuses_once(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop, setup_statuses=False)
+    first = await client.post(
+        f"/api/v1/shops/{shop.id}/bitrix/setup-statuses", headers=shop.headers
+    )
+    assert first.status_code == 200, first.text
+    assert sorted(first.json()["created"]) == ["OA", "OD", "OP", "OR", "OS", "OT"]
+    assert "DD" in first.json()["present"]
+    again = await client.post(f"/api/v1/shops/{shop.id}/bitrix/setup-statuses", headers=ADMIN)
+    assert again.json()["created"] == []
+    names = [
+        c.params
+        for c in portal.state.calls(portal.portal_id, ok_only=True)
+        if c.method == "sale.statusLang.add"
+    ]
+    assert any("Частичный выкуп" in str(p) for p in names)

@@ -153,3 +153,28 @@ async def test_patch_rotates_webhook_secrets(client: httpx.AsyncClient) -> None:
     )
     assert resp.status_code == 200
     assert resp.json()["ozon_webhook_secrets"] == ["****et_1", "****et_2"]
+
+
+async def test_status_map_and_partial_settings_round_trip(client: httpx.AsyncClient) -> None:
+    shop = await make_shop(client, delivery_id=None)
+    path = f"/api/v1/shops/{shop.id}/delivery-services/7"
+    resp = await client.put(
+        path,
+        json={
+            "params": DEFAULT_PARAMS,
+            "status_map": {"delivered": {"shipment_status": "DF", "order_status": "F"}},
+            "partial_acceptance": {"refund_delivery": True},
+        },
+        headers=shop.headers,
+    )
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["status_map"]["delivered"] == {"shipment_status": "DF", "order_status": "F"}
+    assert body["status_map"]["in_transit"] == {"shipment_status": "OT", "order_status": None}
+    assert body["partial_acceptance"] == {"refund_delivery": True}
+    bad = await client.put(
+        path,
+        json={"params": DEFAULT_PARAMS, "status_map": {"teleported": {"shipment_status": "XYZ"}}},
+        headers=shop.headers,
+    )
+    assert bad.status_code == 422

@@ -6,8 +6,10 @@ import uuid
 
 from fastapi import APIRouter, Path, Response, status
 
+from app.bitrix.port import BitrixError, BitrixUnavailable
+from app.bitrix.setup import setup_shop_statuses
 from app.deps import AdminDep, PrincipalDep, RuntimeDep, SessionDep
-from app.errors import ERROR_RESPONSES
+from app.errors import ERROR_RESPONSES, BitrixDown, BitrixRefused
 from app.shops import schemas, service
 
 router = APIRouter(prefix="/api/v1/shops", tags=["shops"], responses=ERROR_RESPONSES)
@@ -98,3 +100,26 @@ async def get_delivery_service(
 ) -> schemas.DeliveryServiceOut:
     ds = await service.find_delivery_service(session, principal, shop_id, bitrix_delivery_id)
     return service.delivery_service_out(ds, runtime.secrets)
+
+
+@router.post(
+    "/{shop_id}/bitrix/setup-statuses",
+    summary="Create the delivery statuses the bridge pushes in the shop's Bitrix",
+)
+async def setup_bitrix_statuses(
+    shop_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
+) -> schemas.StatusSetupOut:
+    """Idempotent: creates the missing ones (with Russian and English names), reports the rest.
+    Also `python -m app bitrix setup-statuses <shop_id>`."""
+    shop = await service.get_shop(session, principal, shop_id)
+    try:
+        report = await setup_shop_statuses(session, shop, runtime.secrets, runtime.bitrix)
+    except BitrixUnavailable as exc:
+        raise BitrixDown(f"The shop's Bitrix did not answer: {exc.code}") from exc
+    except BitrixError as exc:
+        raise BitrixRefused(f"The shop's Bitrix refused: {exc.code} {exc.description}") from exc
+    return schemas.StatusSetupOut(
+        created=list(report.created),
+        present=list(report.present),
+        failed={k: f"{v.code}: {v.description}" for k, v in report.failed.items()},
+    )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.domain.carrier import DeliveryType
 from app.domain.quotes import Rounding, Strategy
+from app.domain.statuses import OzonStatus
 from app.schemas import Money, MoneyOut, StrictModel
 
 WebhookSecret = Annotated[str, Field(min_length=8, max_length=200)]
@@ -99,6 +100,26 @@ class Pricing(StrictModel):
 
 DEFAULT_PACKAGE = Package(weight=1000, length=200, width=150, height=100)
 
+BitrixStatusId = Annotated[
+    str, Field(pattern=r"^[A-Z0-9]{1,2}$", description="A Bitrix status id (1–2 characters)")
+]
+
+
+class StatusTarget(StrictModel):
+    shipment_status: BitrixStatusId | None = Field(
+        default=None, description="The shipment (delivery) status; unset: the default"
+    )
+    order_status: BitrixStatusId | None = Field(
+        default=None, description="Also set the order's status, e.g. F on delivered"
+    )
+
+
+class PartialAcceptanceSettings(StrictModel):
+    refund_delivery: bool = Field(
+        default=False,
+        description="On partial acceptance the buyer gets the delivery price back too",
+    )
+
 
 class DeliveryServicePut(StrictModel):
     params: DeliveryServiceParams
@@ -106,6 +127,14 @@ class DeliveryServicePut(StrictModel):
     default_package: Package = Field(
         default=DEFAULT_PACKAGE, description="Used when calculate gets no packages."
     )
+    status_map: dict[OzonStatus, StatusTarget] = Field(
+        default_factory=dict,
+        description=(
+            "Ozon status → Bitrix statuses; defaults: created OS, in_transit OT, arrived OA, "
+            "delivered OD, partial_delivered OP, returned OR, cancelled DD"
+        ),
+    )
+    partial_acceptance: PartialAcceptanceSettings = Field(default_factory=PartialAcceptanceSettings)
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -151,6 +180,14 @@ class DeliveryServiceOut(BaseModel):
     params: DeliveryServiceParamsOut
     pricing: PricingOut
     default_package: Package
+    status_map: dict[str, StatusTarget] = Field(description="The effective mapping")
+    partial_acceptance: PartialAcceptanceSettings
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class StatusSetupOut(BaseModel):
+    created: list[str]
+    present: list[str]
+    failed: dict[str, str]

@@ -15,6 +15,7 @@ from app.auth import Principal
 from app.crypto import SecretBox, hash_token, mask, mask_url, new_shop_token
 from app.domain.carrier import CarrierCredentials, DeliveryType, Package
 from app.domain.quotes import PricingRules, Rounding, Strategy
+from app.domain.statuses import DEFAULT_STATUS_DEFS, bitrix_target
 from app.errors import InvalidInput, NotFound
 from app.logging import REDACTOR
 from app.shops import schemas
@@ -158,6 +159,10 @@ async def put_delivery_service(
     service.price_rounding = pricing.rounding
     service.fallback_price = pricing.fallback_price
     service.default_package = body.default_package.model_dump()
+    service.status_map = {
+        status: target.model_dump(exclude_none=True) for status, target in body.status_map.items()
+    }
+    service.refund_delivery_on_partial = body.partial_acceptance.refund_delivery
     service.version = (service.version or 0) + 1
     await session.flush()
     await session.refresh(service)
@@ -202,6 +207,16 @@ def delivery_service_out(service: DeliveryService, box: SecretBox) -> schemas.De
             fallback_price=service.fallback_price,
         ),
         default_package=schemas.Package(**service.default_package),
+        status_map={
+            status: schemas.StatusTarget(
+                shipment_status=target.shipment_status, order_status=target.order_status
+            )
+            for status in DEFAULT_STATUS_DEFS
+            for target in [bitrix_target(status, service.status_map)]
+        },
+        partial_acceptance=schemas.PartialAcceptanceSettings(
+            refund_delivery=service.refund_delivery_on_partial
+        ),
         version=service.version,
         created_at=service.created_at,
         updated_at=service.updated_at,

@@ -131,6 +131,20 @@ def worker() -> None:
     asyncio.run(run())
 
 
+@cli.command()
+def demo(base_url: str = "http://127.0.0.1:8000") -> None:
+    """Play the whole story against a running `make run`: calculate, create, statuses, partial
+    acceptance — and show what Ozon, the bridge and Bitrix each saw."""
+    from app.demo import read_demo_shop
+    from app.demo_story import Story
+
+    var = Path(os.environ.get("VAR_DIR", "var"))
+    shop = read_demo_shop(var / "demo_shop.json")
+    if shop is None:
+        raise typer.BadParameter("no demo shop: start `make run` first")
+    Story(base_url, shop.shop_id, shop.token, typer.echo).run()
+
+
 bitrix_cli = typer.Typer(no_args_is_help=True, help="The shops' Bitrix side")
 cli.add_typer(bitrix_cli, name="bitrix")
 

@@ -36,7 +36,8 @@ class DemoWiring:
 
     shop: DemoShop
     base_url: str
-    auto_advance_seconds: float | None = 20.0
+    # Orders a shop creates walk on by themselves; `python -m app demo` steps its own faster.
+    auto_advance_seconds: float | None = 60.0
 
     def register_webhook(self, ozon_sandbox: FastAPI) -> None:
         ozon_sandbox.state.sandbox.webhooks.register(
@@ -75,6 +76,8 @@ async def _ensure(
                 schemas.ShopUpdate(
                     bitrix_rest_url=base_url + DEMO_BITRIX_PATH,
                     ozon_webhook_secrets=[demo.webhook_secret],
+                    # The emulator's demo portal has our module: refunds go through it.
+                    bitrix_module=True,
                 ),
                 box,
                 allow_local=True,

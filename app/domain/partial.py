@@ -155,8 +155,10 @@ def manager_comment(settlement: Settlement, *, ozon_order_id: str, bitrix_order_
             f"Ozon Rocket: покупатель отказался от заказа полностью (заказ Ozon {ozon_order_id})."
         )
     else:
+        accepted = sum(line.accepted for line in lines)
+        shipped = sum(line.quantity for line in lines)
         head = (
-            f"Ozon Rocket: частичный выкуп — выкуплено {len(kept)} из {len(lines)} позиций "
+            f"Ozon Rocket: частичный выкуп — выкуплено {accepted} из {shipped} шт. "
             f"(заказ Ozon {ozon_order_id})."
         )
     parts = [head]

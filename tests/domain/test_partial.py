@@ -125,7 +125,7 @@ def test_manager_comment_reads_in_russian_with_amounts() -> None:
         partial_allowed=True,
     )
     text = manager_comment(s, ozon_order_id="RKT-4F2A9C", bitrix_order_id=10452)
-    assert "выкуплено 2 из 2 позиций" in text
+    assert "выкуплено 2 из 3 шт." in text
     assert "Кружка × 1 — 500.00 RUB" in text
     assert "К возврату покупателю: 500.00 RUB по заказу 10452" in text
     assert "4 839.90 RUB" in text

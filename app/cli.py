@@ -29,7 +29,14 @@ def run_server(app: ASGIApp, host: str, port: int) -> None:
     log: the middleware writes the one line per request, and uvicorn formats its access-log
     arguments on every request whenever the logger has a handler, even a disabled logger.
     """
+    # uvicorn re-raises SIGTERM after its graceful shutdown; with the default action the process
+    # would die there, skipping atexit (which stops the embedded PostgreSQL). Exit normally.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     uvicorn.run(app, host=host, port=port, log_config=None)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @cli.command()

@@ -1,0 +1,36 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OzonBridge\OzonRocket\Refund;
+
+use OzonBridge\OzonRocket\Money;
+
+/** The `refund` of the ozonrocket.partial.apply answer: what moved the money, if anything did. */
+final class RefundOutcome
+{
+    public const DONE = 'done';
+    public const INNER_ACCOUNT = 'inner_account';
+    public const MANUAL = 'manual';
+
+    public function __construct(
+        public readonly string $status,
+        public readonly int $amountKopecks,
+        public readonly ?int $paymentId,
+        public readonly string $paySystem,
+        public readonly string $detail,
+    ) {
+    }
+
+    /** @return array<string, mixed> */
+    public function toArray(): array
+    {
+        return [
+            'status' => $this->status,
+            'amount' => Money::toFloat($this->amountKopecks),
+            'paymentId' => $this->paymentId,
+            'paySystem' => $this->paySystem,
+            'detail' => $this->detail,
+        ];
+    }
+}

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench migrate clean
+.PHONY: install widget run test lint format bench bench-pickup migrate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,10 +16,20 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-run: install
+# The checkout widget's map library, from the npm registry at install time (none of it is
+# committed); without npm or the registry the widget still works: a list without a map.
+LEAFLET := var/widget/node_modules/leaflet/dist/leaflet.js
+widget: $(LEAFLET)
+$(LEAFLET):
+	@command -v npm >/dev/null \
+	  && npm install --prefix var/widget --no-save --no-package-lock --no-audit --no-fund \
+	     leaflet@1.9.4 >/dev/null \
+	  || echo "Leaflet not installed (no npm or no registry): the widget shows no map"
+
+run: install widget
 	$(BIN)/python -m app dev --host $(HOST) --port $(PORT)
 
-test: install lint
+test: install widget lint
 	$(BIN)/pytest
 
 lint: install
@@ -33,6 +43,9 @@ format: install
 
 bench: install
 	$(BIN)/python bench/calculate.py
+
+bench-pickup: install
+	$(BIN)/python bench/pickup_points.py
 
 migrate: install
 	$(BIN)/python -m app migrate

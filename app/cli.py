@@ -18,6 +18,7 @@ from app.crypto import SecretBox, new_fernet_key
 from app.devdb import resolve_database_url
 from app.logging import configure_logging
 from app.migrate import upgrade_to_head
+from app.pickup_points.commands import pickup_points_cli
 
 cli = typer.Typer(no_args_is_help=True, help="Ozon Rocket ⇄ 1C-Bitrix bridge")
 
@@ -32,7 +33,9 @@ def run_server(app: ASGIApp, host: str, port: int) -> None:
     # uvicorn re-raises SIGTERM after its graceful shutdown; with the default action the process
     # would die there, skipping atexit (which stops the embedded PostgreSQL). Exit normally.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    uvicorn.run(app, host=host, port=port, log_config=None)
+    uvicorn.run(
+        app, host=host, port=port, loop="auto", http="auto", log_config=None, access_log=False
+    )
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
@@ -154,6 +157,7 @@ def demo(base_url: str = "http://127.0.0.1:8000") -> None:
 
 bitrix_cli = typer.Typer(no_args_is_help=True, help="The shops' Bitrix side")
 cli.add_typer(bitrix_cli, name="bitrix")
+cli.add_typer(pickup_points_cli, name="pickup-points")
 
 
 @bitrix_cli.command("setup-statuses")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 
 from pydantic import Field, SecretStr
@@ -57,6 +58,25 @@ class Settings(BaseSettings):
     reconcile_interval: float = 60.0
     reconcile_stale_after: float = 1800.0
     reconcile_batch: int = 100
+
+    # Pickup-point sync: how often (seconds), and how soon again after a failed scheduled run.
+    pickup_sync_interval: float = Field(default=86400.0, gt=0)
+    pickup_sync_retry: float = Field(default=900.0, gt=0)
+    # Whose Ozon credentials pull the (network-wide) list; unset: the first delivery service.
+    pickup_sync_shop_id: uuid.UUID | None = None
+    pickup_sync_page_size: int = Field(default=1000, ge=1, le=1000)
+    # A page that still fails after the client's own retries is asked for again this often.
+    pickup_sync_page_attempts: int = Field(default=3, ge=1, le=10)
+    # A sync that would deactivate more than this share of the active points is refused
+    # (a truncated listing must not empty the checkout); `force` overrides.
+    pickup_sync_max_deactivate_share: float = Field(default=0.5, ge=0, le=1)
+
+    # The checkout widget: map tiles ({s}, {z}, {x}, {y} as in Leaflet), the origin its
+    # postMessage targets ("*" when the checkout's origin is not known), where npm put Leaflet.
+    widget_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    widget_tile_attribution: str = "© OpenStreetMap contributors"
+    widget_parent_origin: str = "*"
+    widget_vendor_dir: str = "var/widget/node_modules"
 
     log_level: str = "INFO"
     log_json: bool = True

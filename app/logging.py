@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
@@ -17,6 +18,20 @@ _PATTERNS = [
     (re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.I), r"\1****"),
     (re.compile(r"\b(ors|whsec)_[A-Za-z0-9_-]+"), r"\1_****"),
 ]
+# Matches wherever one of _PATTERNS could: most strings need this one search, not a sub each.
+_SECRET_SHAPES = re.compile(r"/rest/\d+/|(?i:bearer)\s|\b(?:ors|whsec)_[A-Za-z0-9_-]")
+
+
+# Shorter values are not remembered: they would mask ordinary words.
+_MIN_SECRET = 6
+# Up to this many known secrets, each text is simply searched for each of them.
+_SCAN_LIMIT = 32
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_a_secret(key: str) -> bool:
+    # Keys are mostly the same few names on every line: looked up, not searched each time.
+    return _SECRET_KEYS.search(key) is not None
 
 
 class Redactor:
@@ -24,22 +39,38 @@ class Redactor:
 
     def __init__(self) -> None:
         self._known: set[str] = set()
+        # Known secrets by their first _MIN_SECRET characters: with a secret or more per shop,
+        # finding out whether a text holds any costs a look-up per character, not a scan per
+        # secret (every request's log line goes through here).
+        self._by_prefix: dict[str, list[str]] = {}
 
     def remember(self, secret: str | None) -> None:
-        if secret and len(secret) >= 6:
+        if secret and len(secret) >= _MIN_SECRET and secret not in self._known:
             self._known.add(secret)
+            self._by_prefix.setdefault(secret[:_MIN_SECRET], []).append(secret)
 
     def scrub(self, text: str) -> str:
-        for value in self._known:
-            if value in text:
-                text = text.replace(value, "****")
+        if len(self._known) <= _SCAN_LIMIT or self._holds_known(text):
+            for value in self._known:
+                if value in text:
+                    text = text.replace(value, "****")
+        if _SECRET_SHAPES.search(text) is None:
+            return text
         for pattern, repl in _PATTERNS:
             text = pattern.sub(repl, text)
         return text
 
+    def _holds_known(self, text: str) -> bool:
+        by_prefix = self._by_prefix
+        for start in range(len(text) - _MIN_SECRET + 1):
+            candidates = by_prefix.get(text[start : start + _MIN_SECRET])
+            if candidates and any(text.startswith(secret, start) for secret in candidates):
+                return True
+        return False
+
     def _clean(self, key: str, value: Any) -> Any:
         if isinstance(value, str):
-            return "****" if _SECRET_KEYS.search(key) and value else self.scrub(value)
+            return "****" if value and _names_a_secret(key) else self.scrub(value)
         if isinstance(value, dict):
             return {k: self._clean(str(k), v) for k, v in value.items()}
         if isinstance(value, list | tuple):
@@ -49,8 +80,8 @@ class Redactor:
     def __call__(
         self, _logger: Any, _name: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
-        for key in list(event):
-            event[key] = self._clean(key, event[key])
+        for key, value in list(event.items()):
+            event[key] = self._clean(key, value)
         return event
 
 
@@ -69,7 +100,32 @@ class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class _StdoutLogger:
+    """The end of our own loggers' chain: the rendered line to whatever sys.stdout is now.
+
+    Our events skip the stdlib detour (a LogRecord, its copy in the formatter, a caller lookup):
+    the request line is written on every request and must stay cheap.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name  # for add_logger_name
+
+    def msg(self, line: str) -> None:
+        out = sys.stdout
+        out.write(line + "\n")
+        out.flush()
+
+    debug = info = warning = warn = error = exception = critical = fatal = log = msg
+
+
+def _stdout_logger(name: str = "", *_args: Any) -> _StdoutLogger:
+    return _StdoutLogger(name)
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
+    """One JSON line per event on stdout, ours (structlog) and other libraries' (stdlib) alike."""
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json
@@ -83,10 +139,13 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         structlog.processors.format_exc_info,
         REDACTOR,
     ]
+    root = logging.getLogger()
+    root.setLevel(level.upper())
     structlog.configure(
-        processors=[*processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[*processors, renderer],
+        logger_factory=_stdout_logger,
+        # Below the level, a call returns before any processor runs.
+        wrapper_class=structlog.make_filtering_bound_logger(root.level),
         # False keeps structlog.testing.capture_logs working after configuration (tests).
         cache_logger_on_first_use=False,
     )
@@ -96,9 +155,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     )
     handler = _StdoutHandler()
     handler.setFormatter(formatter)
-    root = logging.getLogger()
     root.handlers = [handler]
-    root.setLevel(level.upper())
     # uvicorn's access log duplicates our one-line-per-request log.
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("httpx").setLevel(logging.WARNING)

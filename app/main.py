@@ -23,6 +23,9 @@ from app.logging import configure_logging
 from app.middleware import RequestContext
 from app.outbox.router import router as outbox_router
 from app.ozon.client import OzonRocketClient, build_http_client
+from app.pickup_points.router import router as pickup_points_router
+from app.pickup_points.widget import mount_widget_static
+from app.pickup_points.widget import router as widget_router
 from app.returns.router import router as returns_router
 from app.runtime import Runtime
 from app.shipments.router import router as shipments_router
@@ -94,6 +97,8 @@ def create_app(
             {"name": "webhooks", "description": "Status events pushed by Ozon Rocket"},
             {"name": "returns", "description": "Partial acceptance, refusals and refunds"},
             {"name": "operations", "description": "Health, readiness and the outbox to Bitrix"},
+            {"name": "pickup points", "description": "The synced Ozon pickup-point network"},
+            {"name": "widget", "description": "The checkout widget and its open search"},
         ],
     )
     install_error_handlers(app)
@@ -105,6 +110,9 @@ def create_app(
     app.include_router(webhooks_router)
     app.include_router(returns_router)
     app.include_router(outbox_router)
+    app.include_router(pickup_points_router)
+    app.include_router(widget_router)
+    mount_widget_static(app, settings)
     for name, sandbox in sandboxes.items():
         app.mount(f"/sandbox/{name}", sandbox)
     return app

@@ -2,6 +2,7 @@
 
 from app.db import Base
 from app.outbox.models import OutboxMessage
+from app.pickup_points.models import PickupPoint, PickupPointSync
 from app.returns.models import ShipmentReturn
 from app.shipments.models import Shipment, ShipmentItem, StatusChange
 from app.shops.models import DeliveryService, Shop
@@ -11,6 +12,8 @@ __all__ = [
     "Base",
     "DeliveryService",
     "OutboxMessage",
+    "PickupPoint",
+    "PickupPointSync",
     "Shipment",
     "ShipmentItem",
     "ShipmentReturn",

@@ -1,4 +1,4 @@
-"""The background work: outbox dispatch to Bitrix and status reconciliation, until told to stop."""
+"""The background work: outbox to Bitrix, reconciliation and pickup-point sync, until stopped."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import timedelta
 import structlog
 
 from app.outbox.dispatcher import Dispatcher, OutboxPolicy
+from app.pickup_points.sync import SyncScheduler
 from app.runtime import Runtime
 from app.shipments.reconciler import Reconciler
 
@@ -58,6 +59,9 @@ class Workers:
                     self.stop, interval=settings.reconcile_interval
                 ),
                 name="reconciler",
+            ),
+            asyncio.create_task(
+                SyncScheduler(self.runtime).run_forever(self.stop), name="pickup-point-sync"
             ),
         ]
         log.info("workers_started", tasks=[t.get_name() for t in self.tasks])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 from cachetools import TTLCache
@@ -20,13 +20,15 @@ class SharedTTLCache(Generic[T]):
     """
 
     def __init__(self, *, ttl: float, maxsize: int, timer: Callable[[], float] = time.monotonic):
-        self._values: TTLCache[str, T] = TTLCache(maxsize=maxsize, ttl=ttl, timer=timer)
-        self._inflight: dict[str, asyncio.Task[T]] = {}
+        self._values: TTLCache[Hashable, T] = TTLCache(maxsize=maxsize, ttl=ttl, timer=timer)
+        self._inflight: dict[Hashable, asyncio.Task[T]] = {}
 
-    def get(self, key: str) -> T | None:
+    def get(self, key: Hashable) -> T | None:
         return self._values.get(key)
 
-    async def get_or_load(self, key: str, loader: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
+    async def get_or_load(
+        self, key: Hashable, loader: Callable[[], Awaitable[T]]
+    ) -> tuple[T, bool]:
         """Return (value, came_from_cache)."""
         cached = self._values.get(key)
         if cached is not None:
@@ -38,7 +40,7 @@ class SharedTTLCache(Generic[T]):
             self._inflight[key] = task
         return await asyncio.shield(task), False
 
-    async def _load(self, key: str, loader: Callable[[], Awaitable[T]]) -> T:
+    async def _load(self, key: Hashable, loader: Callable[[], Awaitable[T]]) -> T:
         try:
             value = await loader()
             self._values[key] = value

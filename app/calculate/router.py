@@ -8,6 +8,7 @@ from app.calculate import service
 from app.calculate.schemas import CalculateRequest, CalculateResponse
 from app.deps import PrincipalDep, RuntimeDep
 from app.errors import ERROR_RESPONSES, PROBLEM_MEDIA_TYPE, Problem
+from app.pickup_points.service import check_pickup_point
 
 router = APIRouter(prefix="/api/v1", tags=["calculate"])
 
@@ -32,6 +33,10 @@ async def calculate(
     → 200 with empty `options` and `selected: null`."""
     principal.require_shop(body.shop_id, "delivery service")
     config = await runtime.lookup.delivery_service(body.shop_id, body.bitrix_delivery_id)
+    if body.delivery_type == "to_pickup_point" and body.pickup_point_id is not None:
+        async with runtime.session_factory() as session:
+            packages = body.packages or (config.default_package,)
+            await check_pickup_point(session, body.pickup_point_id, packages)
     return await service.calculate(
         body,
         config,

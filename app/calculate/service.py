@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-from dataclasses import asdict
+import uuid
+from dataclasses import fields, replace
+from typing import Any
 
 import structlog
 
@@ -28,6 +28,8 @@ from app.shops.service import DeliveryServiceConfig
 
 log = structlog.get_logger(__name__)
 
+# (delivery service id, its settings version, the normalised request to Ozon)
+QuoteKey = tuple[uuid.UUID, int, QuoteRequest]
 QuoteCache = SharedTTLCache[tuple[DeliveryOption, ...]]
 
 
@@ -49,17 +51,28 @@ def quote_request(body: CalculateRequest, config: DeliveryServiceConfig) -> Quot
     )
 
 
-def cache_key(request: QuoteRequest, config: DeliveryServiceConfig) -> str:
-    """Normalised request + the settings' version: a settings change never serves stale prices."""
-    normal = asdict(request)
+def cache_key(request: QuoteRequest, config: DeliveryServiceConfig) -> QuoteKey:
+    """Normalised request + the settings' version: a settings change never serves stale prices.
+
+    The request itself is the key (frozen dataclasses hash by value, every field included), so
+    a warm checkout pays a tuple hash rather than a JSON dump and a digest.
+    """
     if request.address is not None:
         # "Москва " and "москва" are the same destination for a checkout recalculating.
-        normal["address"] = {
-            k: (v.strip().lower().replace("ё", "е") if isinstance(v, str) else v)
-            for k, v in normal["address"].items()
-        }
-    raw = json.dumps([str(config.id), config.version, normal], default=str, sort_keys=True)
-    return hashlib.sha256(raw.encode()).hexdigest()
+        request = replace(request, address=_fold_address(request.address))
+    return (config.id, config.version, request)
+
+
+def _fold_address(address: Address) -> Address:
+    folded: dict[str, Any] = {name: _fold(getattr(address, name)) for name in _ADDRESS_FIELDS}
+    return replace(address, **folded)
+
+
+def _fold(value: object) -> object:
+    return value.strip().lower().replace("ё", "е") if isinstance(value, str) else value
+
+
+_ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
 
 
 async def calculate(
@@ -71,6 +84,11 @@ async def calculate(
     deadline: float,
 ) -> CalculateResponse:
     request = quote_request(body, config)
+    key = cache_key(request, config)
+    hit = cache.get(key)
+    if hit is not None:
+        # The checkout recalculating: nothing to wait for, so no deadline to arm.
+        return _answer(list(hit), body, config, cached=True)
 
     async def load() -> tuple[DeliveryOption, ...]:
         options = await carrier.calculate(config.credentials, request, deadline=deadline)
@@ -78,7 +96,7 @@ async def calculate(
 
     try:
         async with asyncio.timeout(deadline):
-            options, cached = await cache.get_or_load(cache_key(request, config), load)
+            options, cached = await cache.get_or_load(key, load)
     except (TimeoutError, CarrierUnavailableError) as exc:
         log.warning("calculate_carrier_unavailable", error=type(exc).__name__)
         return _fallback_or_raise(config)

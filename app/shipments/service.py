@@ -39,6 +39,7 @@ from app.errors import (
     InvalidInput,
     NotFound,
 )
+from app.pickup_points.service import check_pickup_point, partial_acceptance_allowed
 from app.shipments import schemas
 from app.shipments.lifecycle import StatusReport, apply_status
 from app.shipments.models import Shipment, ShipmentItem
@@ -95,6 +96,13 @@ async def create_shipment(
             # Nothing reached Ozon yet: the shop may correct the shipment before it does.
             _apply_request(shipment, body, canonical, digest)
         service = await session.get_one(DeliveryService, config.id)
+        if shipment.delivery_type == "pickup_point" and shipment.pickup_point_id:
+            point_id = shipment.pickup_point_id
+            await check_pickup_point(session, point_id, order_request(shipment, config).packages)
+            # Lockers never accept partially: Ozon is not asked to.
+            shipment.allow_partial_acceptance = config.partial_accept and (
+                await partial_acceptance_allowed(session, point_id)
+            )
         created = await _create_at_carrier(session, shipment, config, carrier)
         shipment.ozon_order_id = created.order_id
         shipment.tracking_number = created.tracking_number

@@ -2,11 +2,15 @@
 
 A checkout recalculates many times a minute; these keep calculate off the database. A change
 made through this process is seen at once (invalidate); other processes see it within the TTL.
+When an entry expires under load, the requests that miss it together share one query.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from cachetools import TTLCache
 from sqlalchemy import select
@@ -18,6 +22,10 @@ from app.shops.models import DeliveryService, Shop
 from app.shops.service import DeliveryServiceConfig, delivery_service_config
 
 _MISSING = object()
+
+K = TypeVar("K")
+V = TypeVar("V")
+ConfigKey = tuple[uuid.UUID, int]
 
 
 class ShopLookup:
@@ -32,27 +40,48 @@ class ShopLookup:
         self._sessions = session_factory
         self._box = box
         self._tokens: TTLCache[str, uuid.UUID | None] = TTLCache(maxsize=maxsize, ttl=ttl)
-        self._configs: TTLCache[tuple[uuid.UUID, int], DeliveryServiceConfig] = TTLCache(
+        self._configs: TTLCache[ConfigKey, DeliveryServiceConfig] = TTLCache(
             maxsize=maxsize, ttl=ttl
         )
+        self._token_reads: dict[str, asyncio.Task[uuid.UUID | None]] = {}
+        self._config_reads: dict[ConfigKey, asyncio.Task[DeliveryServiceConfig | None]] = {}
 
     async def shop_for_token(self, token: str) -> uuid.UUID | None:
         digest = hash_token(token)
         found = self._tokens.get(digest, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
-        async with self._sessions() as session:
-            shop_id = await session.scalar(select(Shop.id).where(Shop.token_hash == digest))
-        self._tokens[digest] = shop_id
-        return shop_id
+        return await _shared(self._token_reads, digest, self._read_shop_id)
 
     async def delivery_service(
         self, shop_id: uuid.UUID, bitrix_delivery_id: int
     ) -> DeliveryServiceConfig:
         key = (shop_id, bitrix_delivery_id)
         config = self._configs.get(key)
-        if config is not None:
-            return config
+        if config is None:
+            config = await _shared(self._config_reads, key, self._read_config)
+        if config is None:
+            raise NotFound(
+                f"Delivery service {bitrix_delivery_id} is not configured for this shop: "
+                "save the Ozon Rocket delivery service in Bitrix (or PUT its settings) first."
+            )
+        return config
+
+    def invalidate(self, shop_id: uuid.UUID, bitrix_delivery_id: int) -> None:
+        key = (shop_id, bitrix_delivery_id)
+        self._configs.pop(key, None)
+        # A read begun before the change may return the old settings: later callers start anew,
+        # and that read does not cache what it found (see _read_config).
+        self._config_reads.pop(key, None)
+
+    async def _read_shop_id(self, digest: str) -> uuid.UUID | None:
+        async with self._sessions() as session:
+            shop_id = await session.scalar(select(Shop.id).where(Shop.token_hash == digest))
+        self._tokens[digest] = shop_id
+        return shop_id
+
+    async def _read_config(self, key: ConfigKey) -> DeliveryServiceConfig | None:
+        shop_id, bitrix_delivery_id = key
         async with self._sessions() as session:
             service = await session.scalar(
                 select(DeliveryService).where(
@@ -61,13 +90,31 @@ class ShopLookup:
                 )
             )
         if service is None:
-            raise NotFound(
-                f"Delivery service {bitrix_delivery_id} is not configured for this shop: "
-                "save the Ozon Rocket delivery service in Bitrix (or PUT its settings) first."
-            )
+            return None
         config = delivery_service_config(service, self._box)
-        self._configs[key] = config
+        if self._config_reads.get(key) is asyncio.current_task():
+            self._configs[key] = config
         return config
 
-    def invalidate(self, shop_id: uuid.UUID, bitrix_delivery_id: int) -> None:
-        self._configs.pop((shop_id, bitrix_delivery_id), None)
+
+async def _shared(
+    reads: dict[K, asyncio.Task[V]], key: K, read: Callable[[K], Coroutine[Any, Any, V]]
+) -> V:
+    """read(key), or the same read another caller already started for that key.
+
+    Each caller keeps its own cancellation: one giving up does not cancel the read (shield).
+    """
+    task = reads.get(key)
+    if task is None:
+        task = asyncio.create_task(read(key))
+        reads[key] = task
+        task.add_done_callback(lambda done: _settled(reads, key, done))
+    return await asyncio.shield(task)
+
+
+def _settled(reads: dict[K, asyncio.Task[V]], key: K, task: asyncio.Task[V]) -> None:
+    if reads.get(key) is task:
+        del reads[key]
+    if not task.cancelled():
+        # Every caller may have given up; the failure is theirs to see, not the loop's to log.
+        task.exception()

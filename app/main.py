@@ -20,6 +20,7 @@ from app.demo import DemoWiring
 from app.devdb import resolve_database_url
 from app.errors import install_error_handlers
 from app.logging import configure_logging
+from app.metrics import Metrics
 from app.middleware import RequestContext
 from app.outbox.router import router as outbox_router
 from app.ozon.client import OzonRocketClient, build_http_client
@@ -62,11 +63,16 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     sandboxes = build_sandboxes(settings, demo)
+    # Per app, not per process: tests build many apps, and each counts only its own traffic.
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(
-            settings, ozon_transport=ozon_transport, bitrix_transport=bitrix_transport
+            settings,
+            ozon_transport=ozon_transport,
+            bitrix_transport=bitrix_transport,
+            metrics=metrics,
         )
         app.state.runtime = runtime
         workers = Workers(runtime)
@@ -102,10 +108,11 @@ def create_app(
         ],
     )
     install_error_handlers(app)
-    app.add_middleware(RequestContext, max_body=settings.max_request_bytes)
+    app.add_middleware(RequestContext, max_body=settings.max_request_bytes, metrics=metrics)
+    # The checkout's hot path first: routes are matched in order.
+    app.include_router(calculate_router)
     app.include_router(health.router)
     app.include_router(shops_router)
-    app.include_router(calculate_router)
     app.include_router(shipments_router)
     app.include_router(webhooks_router)
     app.include_router(returns_router)
@@ -139,6 +146,7 @@ def build_runtime(
     *,
     ozon_transport: httpx.AsyncBaseTransport | None = None,
     bitrix_transport: httpx.AsyncBaseTransport | None = None,
+    metrics: Metrics | None = None,
 ) -> Runtime:
     if settings.secret_key is None:
         raise RuntimeError(
@@ -150,10 +158,12 @@ def build_runtime(
     sessions = create_session_factory(engine)
     ozon_http = build_http_client(settings, transport=ozon_transport)
     bitrix_http = build_bitrix_http_client(settings, transport=bitrix_transport)
+    metrics = metrics or Metrics()
     carrier = OzonRocketClient(
         ozon_http,
         call_deadline=settings.ozon_call_deadline,
         max_attempts=settings.ozon_max_attempts,
+        observer=metrics.observe_ozon_call,
     )
     return Runtime(
         settings=settings,
@@ -174,6 +184,7 @@ def build_runtime(
             operating_limit_wait=settings.bitrix_operating_limit_wait,
         ),
         bitrix_http=bitrix_http,
+        metrics=metrics,
     )
 
 

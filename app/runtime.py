@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.bitrix.client import BitrixRestClient
 from app.calculate.cache import SharedTTLCache
+from app.calculate.service import CachedQuote
 from app.config import Settings
 from app.crypto import SecretBox
-from app.domain.carrier import Carrier, DeliveryOption
+from app.domain.carrier import Carrier
+from app.metrics import Metrics
 from app.shops.lookup import ShopLookup
 
 
@@ -23,10 +25,11 @@ class Runtime:
     secrets: SecretBox
     carrier: Carrier
     ozon_http: httpx.AsyncClient
-    quote_cache: SharedTTLCache[tuple[DeliveryOption, ...]]
+    quote_cache: SharedTTLCache[CachedQuote]
     lookup: ShopLookup
     bitrix: BitrixRestClient
     bitrix_http: httpx.AsyncClient
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def aclose(self) -> None:
         await self.ozon_http.aclose()

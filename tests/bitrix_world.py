@@ -47,7 +47,9 @@ class Portal:
                 out.append(str(params["statusId"]))
         return out
 
-    def seed(self, order_id: int, shipment_id: int, *, paid: bool = True) -> None:
+    def seed(
+        self, order_id: int, shipment_id: int, *, paid: bool = True, deducted: bool = False
+    ) -> None:
         self.state.seed_order(
             self.portal_id,
             OrderSeed(
@@ -70,7 +72,11 @@ class Portal:
                 ],
                 shipments=[
                     ShipmentSeed(
-                        id=shipment_id, delivery_id=12, price=Decimal("349.90"), allow_delivery=True
+                        id=shipment_id,
+                        delivery_id=12,
+                        price=Decimal("349.90"),
+                        allow_delivery=True,
+                        deducted=deducted,
                     )
                 ],
                 payments=[PaymentSeed(id=order_id * 10, paid=paid)],

@@ -306,3 +306,28 @@ async def test_event_without_items_is_settled_from_ozon_by_the_reconciler(
     ret = (await the_shipment(client, shop, shipment["id"]))["return"]
     assert ret["refund_due"] == 500.0
     assert basket(portal) == {MUG: Decimal(1), KETTLE: Decimal(1)}
+
+
+async def test_deducted_shipment_items_are_lowered_before_the_basket(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop, strict_deducted_shipments=True)
+    portal.seed(ORDER, SHIPMENT, deducted=True)
+    base = shipment_body(shop)
+    body = shipment_body(
+        shop,
+        items=[
+            {**base["items"][0], "bitrix_basket_item_id": MUG},
+            {**base["items"][1], "bitrix_basket_item_id": KETTLE},
+        ],
+        paid_amount=5339.90,
+        delivery_price=349.90,
+    )
+    shipment = (await client.post("/api/v1/shipments", json=body, headers=shop.headers)).json()
+    await deliver_partly(client, shop, shipment["ozon_order_id"], outcome(1, 0))
+    await drain(app)
+    assert basket(portal) == {MUG: Decimal(1)}
+    ret = (await the_shipment(client, shop, shipment["id"]))["return"]
+    assert ret["bitrix_state"] == "applied"
+    methods = [c.method for c in portal.state.calls(portal.portal_id, ok_only=True)]
+    assert methods.index("sale.shipmentitem.update") < methods.index("sale.basketitem.update")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.calculate import service
 from app.calculate.schemas import CalculateRequest, CalculateResponse
@@ -15,6 +15,7 @@ router = APIRouter(prefix="/api/v1", tags=["calculate"])
 
 @router.post(
     "/calculate",
+    response_model=CalculateResponse,
     summary="Delivery options and the price for the checkout",
     responses={
         **ERROR_RESPONSES,
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/api/v1", tags=["calculate"])
 )
 async def calculate(
     body: CalculateRequest, principal: PrincipalDep, runtime: RuntimeDep
-) -> CalculateResponse:
+) -> CalculateResponse | Response:
     """Relays Ozon's options, applies the delivery service's strategy, markup, free-delivery and
     rounding rules, and returns `selected`, ready for `CalculationResult`. No delivery to the place
     → 200 with empty `options` and `selected: null`."""
@@ -37,10 +38,13 @@ async def calculate(
         async with runtime.session_factory() as session:
             packages = body.packages or (config.default_package,)
             await check_pickup_point(session, body.pickup_point_id, packages)
-    return await service.calculate(
+    answer = await service.calculate(
         body,
         config,
         carrier=runtime.carrier,
         cache=runtime.quote_cache,
         deadline=runtime.settings.calculate_deadline,
     )
+    if isinstance(answer, bytes):
+        return Response(answer, media_type="application/json")
+    return answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import structlog
@@ -30,7 +30,21 @@ log = structlog.get_logger(__name__)
 
 # (delivery service id, its settings version, the normalised request to Ozon)
 QuoteKey = tuple[uuid.UUID, int, QuoteRequest]
-QuoteCache = SharedTTLCache[tuple[DeliveryOption, ...]]
+
+
+@dataclass
+class CachedQuote:
+    """Ozon's options for one request, and the finished answer to a cache hit, built once.
+
+    The answer is a function of the key alone (settings version and request included), so the
+    checkout recalculating gets the same bytes back without building them again.
+    """
+
+    options: tuple[DeliveryOption, ...]
+    hit_answer: bytes | None = None
+
+
+QuoteCache = SharedTTLCache[CachedQuote]
 
 
 def quote_request(body: CalculateRequest, config: DeliveryServiceConfig) -> QuoteRequest:
@@ -82,21 +96,25 @@ async def calculate(
     carrier: Carrier,
     cache: QuoteCache,
     deadline: float,
-) -> CalculateResponse:
+) -> CalculateResponse | bytes:
+    """The answer; for a cache hit, its JSON bytes as already built for an earlier hit."""
     request = quote_request(body, config)
     key = cache_key(request, config)
     hit = cache.get(key)
     if hit is not None:
         # The checkout recalculating: nothing to wait for, so no deadline to arm.
-        return _answer(list(hit), body, config, cached=True)
+        if hit.hit_answer is None:
+            answer = _answer(list(hit.options), body, config, cached=True)
+            hit.hit_answer = answer.model_dump_json().encode()
+        return hit.hit_answer
 
-    async def load() -> tuple[DeliveryOption, ...]:
+    async def load() -> CachedQuote:
         options = await carrier.calculate(config.credentials, request, deadline=deadline)
-        return tuple(options)
+        return CachedQuote(tuple(options))
 
     try:
         async with asyncio.timeout(deadline):
-            options, cached = await cache.get_or_load(key, load)
+            entry, cached = await cache.get_or_load(key, load)
     except (TimeoutError, CarrierUnavailableError) as exc:
         log.warning("calculate_carrier_unavailable", error=type(exc).__name__)
         return _fallback_or_raise(config)
@@ -112,7 +130,7 @@ async def calculate(
             f"DEFAULT_WAREHOUSE_ID ({exc.error_code or 'error'}): {exc.message}",
             ozon_error_code=exc.error_code,
         ) from exc
-    return _answer(list(options), body, config, cached=cached)
+    return _answer(list(entry.options), body, config, cached=cached)
 
 
 def _answer(

@@ -110,7 +110,8 @@ async def _through_sale_methods(channel: ShopChannel, payload: dict[str, Any]) -
     order_id = payload["bitrix_order_id"]
     order = (await channel.call("sale.order.get", {"id": order_id}))["order"]
     basket = {int(item["id"]): Decimal(str(item["quantity"])) for item in order["basketItems"]}
-    commands: dict[str, Command] = {}
+    # A deducted shipment holds its items: Bitrix wants them lowered before the basket.
+    commands = _deducted_shipment_items(order, payload, basket)
     for line in payload["lines"]:
         basket_id, accepted = int(line["basketId"]), int(line["acceptedQuantity"])
         current = basket.get(basket_id)
@@ -146,6 +147,33 @@ async def _through_sale_methods(channel: ShopChannel, payload: dict[str, Any]) -
             "; ".join(f"{k}: {e.code} {e.description}" for k, e in outcome.errors.items())
         )
     return money(Decimal(str(outcome.results["check"]["order"]["price"])))
+
+
+def _deducted_shipment_items(
+    order: dict[str, Any], payload: dict[str, Any], basket: dict[int, Decimal]
+) -> dict[str, Command]:
+    shipment = next(
+        (
+            s
+            for s in order.get("shipments", [])
+            if int(s["id"]) == int(payload["bitrix_shipment_id"])
+        ),
+        None,
+    )
+    if shipment is None or shipment.get("deducted") != "Y":
+        return {}
+    held = {int(i["basketId"]): i for i in shipment.get("shipmentItems", [])}
+    commands: dict[str, Command] = {}
+    for line in payload["lines"]:
+        basket_id, accepted = int(line["basketId"]), int(line["acceptedQuantity"])
+        item = held.get(basket_id)
+        if item is None or basket.get(basket_id) is None:
+            continue
+        if Decimal(str(item["quantity"])) > accepted:
+            commands[f"si{item['id']}"] = Command(
+                "sale.shipmentitem.update", {"id": item["id"], "fields": {"quantity": accepted}}
+            )
+    return commands
 
 
 def _delivery_refund(shipment_id: int) -> dict[str, Command]:

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp
 
 from app.bitrix.status_setup import SetupReport
 from app.config import Settings, get_settings
 from app.crypto import SecretBox, new_fernet_key
+from app.db import create_engine, create_session_factory
 from app.devdb import resolve_database_url
 from app.logging import configure_logging
 from app.migrate import upgrade_to_head
 from app.pickup_points.commands import pickup_points_cli
 
 cli = typer.Typer(no_args_is_help=True, help="Ozon Rocket ⇄ 1C-Bitrix bridge")
+T = TypeVar("T")
 
 
 def run_server(app: ASGIApp, host: str, port: int) -> None:
@@ -187,6 +193,138 @@ def setup_statuses(shop_id: str) -> None:
         typer.echo(f"failed: {status_id}: {error}", err=True)
     if report.failed:
         raise typer.Exit(1)
+
+
+shop_cli = typer.Typer(no_args_is_help=True, help="Shops")
+outbox_cli = typer.Typer(no_args_is_help=True, help="The outbox to the shops' Bitrix")
+secrets_cli = typer.Typer(no_args_is_help=True, help="Secrets stored encrypted (SECRET_KEY)")
+cli.add_typer(shop_cli, name="shop")
+cli.add_typer(outbox_cli, name="outbox")
+cli.add_typer(secrets_cli, name="secrets")
+
+
+@shop_cli.command("create")
+def shop_create(
+    name: str,
+    bitrix_rest_url: str | None = typer.Option(None, help="https://<shop>/rest/<user>/<key>/"),
+    webhook_secret: list[str] = typer.Option([], help="Ozon's signing secret (up to two)"),
+    bitrix_module: bool = typer.Option(False, help="The shop runs our Bitrix module"),
+) -> None:
+    """Register a shop and print its id and token (shown once, stored hashed)."""
+    from pydantic import ValidationError
+
+    from app.errors import BridgeError
+    from app.shops.schemas import ShopCreate
+    from app.shops.service import create_shop
+
+    try:
+        body = ShopCreate(
+            name=name,
+            bitrix_rest_url=bitrix_rest_url,
+            ozon_webhook_secrets=webhook_secret,
+            bitrix_module=bitrix_module,
+        )
+    except ValidationError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    settings = _settings_with_database()
+
+    async def work(session: AsyncSession, box: SecretBox) -> tuple[str, str]:
+        shop, token = await create_shop(session, body, box, allow_local=settings.allow_local_urls)
+        return str(shop.id), token
+
+    try:
+        shop_id, token = _in_session(settings, work)
+    except BridgeError as exc:
+        raise typer.BadParameter(exc.detail) from exc
+    typer.echo(f"shop id: {shop_id}")
+    typer.echo(f"token:   {token}  (shown once: put it into the Bitrix module)")
+
+
+@outbox_cli.command("list")
+def outbox_list(
+    state: str | None = typer.Option(None, help="pending | failed | dead | done"),
+    shop_id: str | None = typer.Option(None),
+    limit: int = typer.Option(100, min=1, max=500),
+) -> None:
+    """The messages waiting for, or given up on by, the shops' Bitrix (one JSON line each)."""
+    from typing import get_args
+
+    from app.outbox.schemas import OutboxMessageOut, OutboxState
+    from app.outbox.service import list_messages
+
+    if state is not None and state not in get_args(OutboxState):
+        raise typer.BadParameter(f"state must be one of {', '.join(get_args(OutboxState))}")
+    shop = uuid.UUID(shop_id) if shop_id else None
+
+    async def work(session: AsyncSession, _box: SecretBox) -> tuple[list[str], int]:
+        rows, total = await list_messages(
+            session,
+            state=state,  # type: ignore[arg-type]  # checked against OutboxState above
+            shop_id=shop,
+            limit=limit,
+        )
+        lines = [
+            OutboxMessageOut.model_validate(r, from_attributes=True).model_dump_json(
+                exclude={"payload"}
+            )
+            for r in rows
+        ]
+        return lines, total
+
+    lines, total = _in_session(_settings_with_database(), work)
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"{len(lines)} of {total}", err=True)
+
+
+@outbox_cli.command("retry")
+def outbox_retry(message_ids: list[int]) -> None:
+    """Re-queue dead or failing messages now (the same rules as POST /api/v1/outbox/{id}/retry)."""
+    from app.errors import BridgeError
+    from app.outbox.service import retry_message
+
+    failed = 0
+    settings = _settings_with_database()
+    for message_id in message_ids:
+
+        async def work(session: AsyncSession, _box: SecretBox, mid: int = message_id) -> str:
+            message = await retry_message(session, mid)
+            return json.dumps({"id": message.id, "state": message.state})
+
+        try:
+            typer.echo(_in_session(settings, work))
+        except BridgeError as exc:
+            failed += 1
+            typer.echo(f"{message_id}: {exc.detail}", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@secrets_cli.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt every stored secret under the first SECRET_KEY (put the new key first, run
+    this, then drop the old key)."""
+    from app.shops.service import reencrypt_secrets
+
+    count = _in_session(_settings_with_database(), reencrypt_secrets)
+    typer.echo(f"re-encrypted {count} secrets under the first key")
+
+
+def _in_session(settings: Settings, work: Callable[[AsyncSession, SecretBox], Awaitable[T]]) -> T:
+    """Runs `work` in one transaction (committed when it returns) with the secret box."""
+    if settings.secret_key is None:
+        raise typer.BadParameter("SECRET_KEY is not set")
+    box = SecretBox.from_setting(settings.secret_key.get_secret_value())
+
+    async def run() -> T:
+        engine = create_engine(settings.database_url or "")
+        try:
+            async with create_session_factory(engine)() as session, session.begin():
+                return await work(session, box)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def _settings_with_database() -> Settings:

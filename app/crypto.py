@@ -34,7 +34,10 @@ class SecretBox:
 
     def rotate(self, ciphertext: str) -> str:
         """Re-encrypt under the first key (for a re-encryption sweep after adding a key)."""
-        return self._fernet.rotate(ciphertext.encode()).decode()
+        try:
+            return self._fernet.rotate(ciphertext.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("stored secret cannot be decrypted with any SECRET_KEY") from exc
 
 
 def new_fernet_key() -> str:

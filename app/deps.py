@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import structlog
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +53,8 @@ async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
             "The token is not valid for this bridge: send the admin token or the shop token "
             "as 'Authorization: Bearer <token>'."
         )
+    # Every later log line of this request (calculate's too) names the shop.
+    structlog.contextvars.bind_contextvars(shop_id=str(shop_id))
     return Principal(shop_id=shop_id)
 
 

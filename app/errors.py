@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -160,6 +161,21 @@ def install_error_handlers(app: FastAPI) -> None:
         }
         return problem_response(body, request)
 
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        # SQLSTATE class 22 (data exception): the input itself is unusable, e.g. a NUL
+        # character in a text or a number out of a column's range: the caller's to fix.
+        if str(getattr(exc.orig, "sqlstate", "") or "").startswith("22"):
+            body = {
+                "type": "https://ozon-bridge.dev/problems/invalid-input",
+                "title": "Invalid input",
+                "status": 422,
+                "detail": "A value cannot be stored or searched for: no NUL characters in "
+                "texts, numbers within range.",
+            }
+            return problem_response(body, request)
+        return await unexpected_error(request, exc)
+
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         # The trace goes to the log (redacted), never to the client.
@@ -176,6 +192,7 @@ def install_error_handlers(app: FastAPI) -> None:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": desc}
     for code, desc in {
+        400: "The body could not be read (not UTF-8 JSON)",
         401: "Missing or wrong bearer token",
         404: "Not found, or not visible to this token",
         422: "Invalid input; `errors` names each field",

@@ -1,4 +1,4 @@
-"""/healthz (no I/O) and /readyz (database reachable, migrations at head)."""
+"""/healthz (no I/O), /readyz (database reachable, migrations at head) and /metrics."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from app.deps import RuntimeDep
@@ -49,3 +50,16 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
             status_code=503,
         )
     return JSONResponse({"status": "ok", "migrations": {"current": current, "head": head}})
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text exposition format)",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "The metrics"}},
+)
+async def metrics(runtime: RuntimeDep) -> Response:
+    """Requests by route template, Ozon calls, webhook rejections; the outbox and the
+    pickup-point sync read from the database at each scrape (one query each)."""
+    body = await runtime.metrics.render(runtime.engine)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: request ids, one log line per request, request size limit."""
+"""Pure-ASGI middleware: request ids, one log line and metrics per request, request size limit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import uuid
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.metrics import Metrics
+
 log = structlog.get_logger("app.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -17,9 +19,10 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 class RequestContext:
     """Takes X-Request-Id (or makes one), echoes it, binds it to log lines, logs the request."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body: int, metrics: Metrics | None = None) -> None:
         self.app = app
         self.max_body = max_body
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,14 +53,18 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
+            # The template (/api/v1/shipments/{shipment_id}), never the raw path: bounded labels.
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            seconds = time.perf_counter() - started
             log.info(
                 "request",
                 method=scope["method"],
-                route=getattr(route, "path", None) or "unmatched",
+                route=route,
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(seconds * 1000, 2),
             )
+            if self.metrics is not None:
+                self.metrics.observe_request(scope["method"], route, status, seconds)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -47,7 +47,9 @@ async def test_a_burst_of_misses_reads_each_entry_once(app: FastAPI, shop: ShopH
     assert sessions.opened == 2
 
 
-async def test_unknown_token_and_service_answer_every_caller(app: FastAPI, shop: ShopHandle) -> None:
+async def test_unknown_token_and_service_answer_every_caller(
+    app: FastAPI, shop: ShopHandle
+) -> None:
     lookup, sessions = lookup_for(app)
 
     shops = await asyncio.gather(*(lookup.shop_for_token("ors_unknown") for _ in range(5)))

@@ -42,6 +42,8 @@ log = structlog.get_logger(__name__)
 
 R = TypeVar("R")
 TimeLeft = Callable[[], float]
+# Told of every HTTP call: (endpoint template, outcome, seconds) — for metrics.
+CallObserver = Callable[[str, str, float], None]
 
 MAX_PAGE_LIMIT = 1000
 
@@ -85,8 +87,10 @@ class OzonRocketClient:
         rng: Rng = random.random,
         backoff_base: float = 0.2,
         backoff_cap: float = 2.0,
+        observer: CallObserver | None = None,
     ) -> None:
         self._http = http
+        self._observer = observer
         self._call_deadline = call_deadline
         self._max_attempts = max_attempts
         self._sleep = sleep
@@ -341,6 +345,7 @@ class OzonRocketClient:
                 headers=headers,
             )
         except httpx.RequestError as exc:
+            self._observe(request, "unreachable", started)
             log.warning(
                 "ozon_call",
                 endpoint=request.endpoint,
@@ -351,6 +356,7 @@ class OzonRocketClient:
             )
             raise OzonTransientError(f"Ozon Rocket unreachable: {type(exc).__name__}") from exc
         transient = response.status_code in TRANSIENT_STATUSES
+        self._observe(request, _outcome(response.status_code, transient), started)
         (log.warning if transient else log.info)(
             "ozon_call",
             endpoint=request.endpoint,
@@ -360,6 +366,16 @@ class OzonRocketClient:
             ozon_request_id=response.headers.get("X-Request-Id"),
         )
         return response
+
+    def _observe(self, request: _Request, outcome: str, started: float) -> None:
+        if self._observer is not None:
+            self._observer(request.endpoint, outcome, self._clock() - started)
+
+
+def _outcome(status: int, transient: bool) -> str:
+    if status < 400:
+        return "success"
+    return "transient" if transient else "rejected"
 
 
 @dataclass(frozen=True, slots=True)

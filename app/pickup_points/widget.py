@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.config import Settings
 from app.deps import RuntimeDep, SessionDep
-from app.errors import InvalidInput
+from app.errors import ERROR_RESPONSES, InvalidInput
 from app.pickup_points import service
 from app.pickup_points.router import SearchDep
 from app.pickup_points.schemas import CityList, PickupPointList, PointType
@@ -28,7 +28,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_SUBDIR = Path("leaflet") / "dist"
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$")
 
-router = APIRouter(prefix="/widget", tags=["widget"])
+router = APIRouter(prefix="/widget", tags=["widget"], responses={422: ERROR_RESPONSES[422]})
 
 
 def leaflet_dir(settings: Settings) -> Path:

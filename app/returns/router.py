@@ -23,7 +23,7 @@ async def list_returns(
     state: Annotated[str | None, Query(pattern="^(expected|received|closed)$")] = None,
     refund_state: Annotated[str | None, Query(max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ReturnPage:
     query = select(ShipmentReturn)
     if not principal.is_admin:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Header, Query, Response, status
 
 from app.deps import PrincipalDep, RuntimeDep, SessionDep
@@ -79,6 +80,7 @@ async def create_shipment(
     """The same Bitrix shipment posted again — sequentially or concurrently — returns the
     same shipment (200) and never makes a second Ozon order. `Idempotency-Key` with another
     body → 422."""
+    structlog.contextvars.bind_contextvars(shop_id=str(body.shop_id))
     principal.require_shop(body.shop_id, "delivery service")
     config = await runtime.lookup.delivery_service(body.shop_id, body.bitrix_delivery_id)
     shipment, created = await service.create_shipment(
@@ -88,6 +90,7 @@ async def create_shipment(
         idempotency_key=idempotency_key,
         carrier=runtime.carrier,
     )
+    structlog.contextvars.bind_contextvars(shipment_id=str(shipment.id))
     if not created:
         response.status_code = status.HTTP_200_OK
     return shipment_out(await _reload(runtime, shipment.id))
@@ -97,6 +100,7 @@ async def create_shipment(
 async def get_shipment(
     shipment_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
 ) -> schemas.ShipmentOut:
+    structlog.contextvars.bind_contextvars(shipment_id=str(shipment_id))
     return shipment_out(await service.get_shipment(session, principal, shipment_id))
 
 
@@ -105,7 +109,7 @@ async def list_shipments(
     principal: PrincipalDep,
     session: SessionDep,
     shop_id: uuid.UUID | None = None,
-    bitrix_order_id: Annotated[int | None, Query(ge=1)] = None,
+    bitrix_order_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     status_: Annotated[str | None, Query(alias="status", max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -132,6 +136,7 @@ async def list_shipments(
 async def cancel_shipment(
     shipment_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
 ) -> schemas.ShipmentOut:
+    structlog.contextvars.bind_contextvars(shipment_id=str(shipment_id))
     shipment = await service.cancel_shipment(
         session, principal, shipment_id, runtime.lookup.delivery_service, runtime.carrier
     )
@@ -143,6 +148,7 @@ async def cancel_shipment(
 async def refresh_shipment(
     shipment_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
 ) -> schemas.ShipmentOut:
+    structlog.contextvars.bind_contextvars(shipment_id=str(shipment_id))
     shipment = await service.refresh_shipment(
         session, principal, shipment_id, runtime.lookup.delivery_service, runtime.carrier
     )

@@ -67,8 +67,9 @@ class ItemIn(StrictModel):
 class ShipmentCreate(StrictModel):
     shop_id: uuid.UUID
     bitrix_delivery_id: int = Field(ge=1, le=2_147_483_647)
-    bitrix_order_id: int = Field(ge=1)
-    bitrix_shipment_id: int = Field(ge=1)
+    # BIGINT columns: a larger id is a 422, not an overflow in the database.
+    bitrix_order_id: int = Field(ge=1, le=2**63 - 1)
+    bitrix_shipment_id: int = Field(ge=1, le=2**63 - 1)
     delivery_type: DeliveryType
     option_id: str | None = Field(default=None, max_length=100)
     pickup_point_id: str | None = Field(default=None, max_length=64)

@@ -261,3 +261,23 @@ def delivery_service_config(service: DeliveryService, box: SecretBox) -> Deliver
         fallback_price=service.fallback_price,
         default_package=Package(**service.default_package),
     )
+
+
+async def reencrypt_secrets(session: AsyncSession, box: SecretBox) -> int:
+    """Re-encrypt every stored secret under the first SECRET_KEY; returns how many.
+
+    Run after putting a new key first: once it is done, the old key can be dropped.
+    """
+    count = 0
+    for shop in await session.scalars(select(Shop).with_for_update()):
+        if shop.bitrix_rest_url_enc:
+            shop.bitrix_rest_url_enc = box.rotate(shop.bitrix_rest_url_enc)
+            count += 1
+        if shop.ozon_webhook_secrets_enc:
+            shop.ozon_webhook_secrets_enc = box.rotate(shop.ozon_webhook_secrets_enc)
+            count += 1
+    for service in await session.scalars(select(DeliveryService).with_for_update()):
+        service.ozon_api_key_enc = box.rotate(service.ozon_api_key_enc)
+        count += 1
+    await session.flush()
+    return count

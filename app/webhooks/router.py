@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Header, Request
 
 from app.deps import RuntimeDep, SessionDep
@@ -27,9 +28,16 @@ async def ozon_webhook(
     """Verified on the raw body (HMAC-SHA256, ±300 s, either of the shop's two secrets) before it
     is parsed; 401 stores nothing. Stored once per `event_id` and applied at once: a replay is 200
     and changes nothing, a late or out-of-order status never moves the shipment backwards."""
+    structlog.contextvars.bind_contextvars(shop_id=str(shop_id))
     body = await request.body()
     shop = await session.get(Shop, shop_id)
-    service.authenticate(shop, runtime.secrets, x_ozon_signature, body)
+    service.authenticate(
+        shop,
+        runtime.secrets,
+        x_ozon_signature,
+        body,
+        on_reject=runtime.metrics.webhook_rejected,
+    )
     event = service.parse(body)
     outcome = await service.receive(session, shop_id, event)
     return WebhookAck(event_id=event.event_id, outcome=outcome)

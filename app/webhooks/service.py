@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 import structlog
@@ -29,8 +30,15 @@ log = structlog.get_logger(__name__)
 STATUS_CHANGED = "order.status_changed"
 
 
-def authenticate(shop: Shop | None, box: SecretBox, header: str | None, body: bytes) -> None:
-    """401 for any doubt; the reason goes to the log, not to the caller."""
+def authenticate(
+    shop: Shop | None,
+    box: SecretBox,
+    header: str | None,
+    body: bytes,
+    *,
+    on_reject: Callable[[str], None] | None = None,
+) -> None:
+    """401 for any doubt; the reason goes to the log (and `on_reject`), not to the caller."""
     secrets = webhook_secrets(shop, box) if shop is not None else []
     try:
         if not secrets:
@@ -38,6 +46,8 @@ def authenticate(shop: Shop | None, box: SecretBox, header: str | None, body: by
         verify(header, body, secrets, now=int(time.time()))
     except SignatureError as exc:
         log.warning("webhook_signature_rejected", reason=exc.reason)
+        if on_reject is not None:
+            on_reject(exc.reason)
         raise Unauthorized(
             "X-Ozon-Signature is missing, malformed, stale or does not match this shop's secret."
         ) from exc
@@ -88,6 +98,7 @@ async def _apply(session: AsyncSession, shop_id: uuid.UUID, event: OzonWebhook) 
     if shipment is None:
         log.warning("webhook_unknown_order", ozon_order_id=event.order_id)
         return "unknown_order"
+    structlog.contextvars.bind_contextvars(shipment_id=str(shipment.id))
     service = await session.get_one(DeliveryService, shipment.delivery_service_id)
     changed = await apply_status(
         session,

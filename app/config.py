@@ -81,11 +81,18 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     allow_local_urls: bool = False
+    # Comma-separated host names a shop's Bitrix URL may use without the DNS check (sandboxes).
+    bitrix_url_allowed_hosts: str = ""
     run_workers: bool = True
     # Mounts the Ozon Rocket (and Bitrix) emulators under /sandbox for the demo.
     sandbox: bool = False
 
     max_request_bytes: int = 1_000_000
+
+    def bitrix_allowed_hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().lower() for h in self.bitrix_url_allowed_hosts.split(",") if h.strip()
+        )
 
 
 @lru_cache

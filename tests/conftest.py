@@ -103,6 +103,7 @@ def settings(clean_db: str) -> Settings:
         secret_key=new_fernet_key(),
         ozon_base_url=OZON_BASE,
         allow_local_urls=True,
+        bitrix_url_allowed_hosts="bitrix.test",
         run_workers=False,
         log_json=True,
         calculate_deadline=1.0,

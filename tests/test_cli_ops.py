@@ -96,7 +96,7 @@ async def test_secrets_rotate_reencrypts_everything_under_the_new_key(
 ) -> None:
     patched = await client.patch(
         f"/api/v1/shops/{shop.id}",
-        json={"bitrix_rest_url": "https://bitrix.example.ru/rest/1/rotatesecret42/"},
+        json={"bitrix_rest_url": "https://bitrix.test/rest/1/rotatesecret42/"},
         headers=shop.headers,
     )
     assert patched.status_code == 200, patched.text
@@ -114,7 +114,7 @@ async def test_secrets_rotate_reencrypts_everything_under_the_new_key(
         "d.ozon_api_key_enc AS api_key FROM shops s JOIN delivery_services d ON d.shop_id = s.id",
     )
     only_new, only_old = SecretBox([new]), SecretBox([old])
-    assert only_new.decrypt(row["url"]) == "https://bitrix.example.ru/rest/1/rotatesecret42/"
+    assert only_new.decrypt(row["url"]) == "https://bitrix.test/rest/1/rotatesecret42/"
     assert shop.webhook_secret in only_new.decrypt(row["hooks"])
     assert only_new.decrypt(row["api_key"]) == "sandbox-key-0001"
     for value in row.values():

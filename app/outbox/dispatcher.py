@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import itertools
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -73,6 +73,9 @@ class OutboxPolicy:
     backoff_base: float = 2.0
     backoff_cap: float = 300.0
     max_bucket_wait: float = 2.0
+    # Batch requests open at once per shop: the bucket paces their starts, and a shop that
+    # needs seconds for 50 commands would otherwise pace them too (bench/drain.py).
+    max_in_flight: int = 4
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OutboxPolicy:
@@ -188,26 +191,60 @@ class Dispatcher:
     async def _deliver_batched(
         self, channel: _Channel, messages: list[OutboxMessage], *, module: bool
     ) -> tuple[int, bool]:
-        """Messages that are plain commands, packed 50 commands a request."""
+        """Messages that are plain commands, packed 50 commands a request.
+
+        Requests start as the shop's bucket allows, not as answers come back: a shop that takes
+        longer to run 50 commands than the bucket's interval would otherwise pace the drain.
+        At most `max_in_flight` requests are open at once, and never two that write the same
+        Bitrix order. A claim holds one message per shipment, so the order of each shipment's
+        statuses does not depend on which request lands first.
+        """
         commands = {m.id: self._commands(m, module=module) for m in messages}
-        settled = 0
         batches = pack([m for m in messages if commands[m.id]], commands)
-        for index, batch in enumerate(batches):
-            merged = {k: c for m in batch for k, c in commands[m.id].items()}
-            try:
-                outcome = await channel.batch(merged)
-            except _NoSlot as exc:
-                # Leave the rest pending (unclaimed at commit) for a later round.
-                self._postpone(itertools.chain.from_iterable(batches[index:]), exc.wait)
-                return settled, False
-            except BitrixThrottled as exc:
-                await self._throttled(channel.shop_id, exc)
-                return settled, False
-            except BitrixError as exc:
-                await self._shop_down(channel.shop_id, batches[index:], exc)
-                return settled, False
-            settled += self._record(batch, commands, outcome)
-        return settled, True
+        flight = _Flight(self._policy.max_in_flight)
+        unsent: list[list[OutboxMessage]] = []
+        postponed = False
+        try:
+            for index, batch in enumerate(batches):
+                await flight.make_room(_orders(batch))
+                if flight.failed:
+                    unsent = batches[index:]  # a request failed: send no more this round
+                    break
+                try:
+                    await self.wait_for_slot(channel.shop_id)
+                except _NoSlot as exc:
+                    # Leave the rest pending (unclaimed at commit) for a later round.
+                    self._postpone(itertools.chain.from_iterable(batches[index:]), exc.wait)
+                    postponed = True
+                    break
+                merged = {k: c for m in batch for k, c in commands[m.id].items()}
+                flight.send(batch, channel.batch_in_slot(merged))
+            await flight.land_all()
+        finally:
+            await flight.cancel()  # the round failed or was cancelled: no request outlives it
+        settled = self._record_landed(flight, commands)
+        failures = [(b, r) for b, r in flight.landed if isinstance(r, BitrixError)]
+        if not failures:
+            return settled, not postponed
+        throttled = next((r for _, r in failures if isinstance(r, BitrixThrottled)), None)
+        if throttled is not None:
+            # The shop pauses; refused and unsent messages stay pending as they are.
+            await self._throttled(channel.shop_id, throttled)
+        else:
+            await self._shop_down(
+                channel.shop_id, [b for b, _ in failures] + unsent, failures[0][1]
+            )
+        return settled, False
+
+    def _record_landed(self, flight: _Flight, commands: dict[int, dict[str, Command]]) -> int:
+        """Record every answered request; a failure that is not Bitrix's ends the round."""
+        settled = 0
+        for batch, result in flight.landed:
+            if isinstance(result, BatchOutcome):
+                settled += self._record(batch, commands, result)
+            elif not isinstance(result, BitrixError):
+                raise result
+        return settled
 
     async def _deliver_stepped(
         self,
@@ -383,6 +420,61 @@ class _Channel:
     async def batch(self, commands: dict[str, Command]) -> BatchOutcome:
         await self._dispatcher.wait_for_slot(self.shop_id)
         return await self._dispatcher.bitrix.batch(self._url, commands)
+
+    async def batch_in_slot(self, commands: dict[str, Command]) -> BatchOutcome:
+        """A batch whose slot the caller has already taken."""
+        return await self._dispatcher.bitrix.batch(self._url, commands)
+
+
+class _Flight:
+    """A shop's batch requests under way in one round, and those that came back."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = max(1, limit)
+        self._open: dict[asyncio.Task[BatchOutcome], list[OutboxMessage]] = {}
+        self.landed: list[tuple[list[OutboxMessage], BatchOutcome | BaseException]] = []
+
+    @property
+    def failed(self) -> bool:
+        return any(not isinstance(result, BatchOutcome) for _, result in self.landed)
+
+    def send(self, batch: list[OutboxMessage], request: Coroutine[Any, Any, BatchOutcome]) -> None:
+        self._open[asyncio.ensure_future(request)] = batch
+
+    async def make_room(self, orders: set[object]) -> None:
+        """Wait until a request may start: below the limit, and no open one on its orders."""
+        self._collect()
+        while self._open:
+            sharing = [t for t, b in self._open.items() if _orders(b) & orders]
+            if sharing:
+                await asyncio.wait(sharing)
+            elif len(self._open) >= self._limit:
+                await asyncio.wait(self._open, return_when=asyncio.FIRST_COMPLETED)
+            else:
+                break
+            self._collect()
+
+    async def land_all(self) -> None:
+        if self._open:
+            await asyncio.wait(self._open)
+        self._collect()
+
+    async def cancel(self) -> None:
+        for task in self._open:
+            task.cancel()
+        await asyncio.gather(*self._open, return_exceptions=True)
+        self._open.clear()
+
+    def _collect(self) -> None:
+        for task in [t for t in self._open if t.done()]:
+            batch = self._open.pop(task)
+            error = task.exception()
+            self.landed.append((batch, error if error is not None else task.result()))
+
+
+def _orders(batch: Sequence[OutboxMessage]) -> set[object]:
+    """The Bitrix orders a batch writes: two requests saving one order at once could lose one."""
+    return {m.payload.get("bitrix_order_id", m.shipment_id) for m in batch}
 
 
 def _by_shop(messages: Sequence[OutboxMessage]) -> dict[uuid.UUID, list[OutboxMessage]]:

@@ -23,7 +23,11 @@ async def create_shop(
 ) -> schemas.ShopCreated:
     """Creates a shop and returns its token **once**: put it into the Bitrix module's settings."""
     shop, token = await service.create_shop(
-        session, body, runtime.secrets, allow_local=runtime.settings.allow_local_urls
+        session,
+        body,
+        runtime.secrets,
+        allow_local=runtime.settings.allow_local_urls,
+        allowed_hosts=runtime.settings.bitrix_allowed_hosts(),
     )
     out = service.shop_out(shop, runtime.secrets)
     return schemas.ShopCreated(**out.model_dump(), token=token)
@@ -56,7 +60,12 @@ async def update_shop(
 ) -> schemas.ShopOut:
     shop = await service.get_shop(session, principal, shop_id)
     shop = await service.update_shop(
-        session, shop, body, runtime.secrets, allow_local=runtime.settings.allow_local_urls
+        session,
+        shop,
+        body,
+        runtime.secrets,
+        allow_local=runtime.settings.allow_local_urls,
+        allowed_hosts=runtime.settings.bitrix_allowed_hosts(),
     )
     return service.shop_out(shop, runtime.secrets)
 

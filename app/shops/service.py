@@ -20,13 +20,15 @@ from app.errors import InvalidInput, NotFound
 from app.logging import REDACTOR
 from app.shops import schemas
 from app.shops.models import DeliveryService, Shop
-from app.shops.urls import bitrix_url_problem
+from app.shops.urls import resolved_url_problem
 
 
-def _check_bitrix_url(url: str | None, allow_local: bool) -> None:
+async def _check_bitrix_url(
+    url: str | None, allow_local: bool, allowed_hosts: frozenset[str]
+) -> None:
     if url is None:
         return
-    problem = bitrix_url_problem(url, allow_local=allow_local)
+    problem = await resolved_url_problem(url, allow_local=allow_local, allowed_hosts=allowed_hosts)
     if problem:
         raise InvalidInput(problem, loc=["body", "bitrix_rest_url"])
 
@@ -68,10 +70,15 @@ def _encrypt_secrets(values: list[str], box: SecretBox) -> str | None:
 
 
 async def create_shop(
-    session: AsyncSession, body: schemas.ShopCreate, box: SecretBox, *, allow_local: bool
+    session: AsyncSession,
+    body: schemas.ShopCreate,
+    box: SecretBox,
+    *,
+    allow_local: bool,
+    allowed_hosts: frozenset[str] = frozenset(),
 ) -> tuple[Shop, str]:
     """Returns the shop and its token; only the token's hash is stored."""
-    _check_bitrix_url(body.bitrix_rest_url, allow_local)
+    await _check_bitrix_url(body.bitrix_rest_url, allow_local, allowed_hosts)
     token = new_shop_token()
     shop = Shop(
         name=body.name,
@@ -108,12 +115,13 @@ async def update_shop(
     box: SecretBox,
     *,
     allow_local: bool,
+    allowed_hosts: frozenset[str] = frozenset(),
 ) -> Shop:
     fields = body.model_fields_set
     if "name" in fields and body.name is not None:
         shop.name = body.name
     if "bitrix_rest_url" in fields:
-        _check_bitrix_url(body.bitrix_rest_url, allow_local)
+        await _check_bitrix_url(body.bitrix_rest_url, allow_local, allowed_hosts)
         shop.bitrix_rest_url_enc = (
             box.encrypt(body.bitrix_rest_url) if body.bitrix_rest_url else None
         )

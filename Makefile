@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install widget run test lint format bench bench-pickup migrate clean
+.PHONY: install widget run test lint format bench bench-pickup bench-webhooks bench-drain bench-all migrate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,6 +46,15 @@ bench: install
 
 bench-pickup: install
 	$(BIN)/python bench/pickup_points.py
+
+bench-webhooks: install
+	$(BIN)/python bench/webhooks.py
+
+# A few minutes by nature: 10,000 updates through Bitrix's 2-per-second limit.
+bench-drain: install
+	$(BIN)/python bench/drain.py
+
+bench-all: bench bench-pickup bench-webhooks bench-drain
 
 migrate: install
 	$(BIN)/python -m app migrate

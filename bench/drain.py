@@ -48,11 +48,13 @@ from fastapi import FastAPI
 
 from app.bitrix.client import BitrixRestClient
 from app.bitrix.status_setup import ensure_delivery_statuses
+from app.config import Settings
 from app.crypto import SecretBox, new_fernet_key
 from app.db import create_engine, create_session_factory
 from app.domain.statuses import DEFAULT_STATUS_DEFS, bitrix_target
 from app.logging import configure_logging
 from app.migrate import upgrade_to_head
+from app.outbox.dispatcher import OutboxPolicy
 from app.sandbox.bitrix.app import create_bitrix_sandbox
 from app.sandbox.bitrix.config import BitrixSandboxConfig
 from app.sandbox.bitrix.faults import FaultSpec
@@ -656,6 +658,9 @@ def run(opts: Options) -> None:
     info = {"date": utc_now(), "machine": machine()}
     postgres = server_url(opts.database)
     settings = ", ".join(f"{k}={v}" for k, v in opts.worker_env.items()) or "none"
+    policy = OutboxPolicy.from_settings(
+        Settings.model_validate({k.lower(): v for k, v in opts.worker_env.items()})
+    )
     latency = (
         f"; every batch answered {opts.bitrix_latency:g} s late (the emulator's `slow` fault, "
         "standing in for a real shop's own time)"
@@ -667,7 +672,9 @@ def run(opts: Options) -> None:
         f"thread of the bench process; {opts.shops} portal(s) per path, PortalOptions() "
         f"defaults: burst 50, drain 2/s, a batch counts as one request{latency}",
         "bridge": "ONE `python -m app worker` process (outbox dispatcher + reconciler), "
-        f"production settings, LOG_LEVEL=INFO JSON to a file; settings changed: {settings}",
+        f"production settings, LOG_LEVEL=INFO JSON to a file; settings changed: {settings}; "
+        f"dispatcher: claims of {policy.claim_size}, up to {policy.max_in_flight} batch "
+        f"request(s) in flight per shop, bucket waits up to {policy.max_bucket_wait:g} s",
         "database": f"{describe_database(postgres)}, a fresh database, migrated, dropped after",
         "work": f"{opts.updates} status pushes per path over {opts.shops} shop(s), "
         f"{opts.per_shipment} per shipment (order per shipment kept by the claim), put into "

@@ -126,6 +126,11 @@ class Run:
     def server_cpu_share(self) -> float:
         return self.server_cpu / float(self.result["seconds"])
 
+    @property
+    def server_cpu_ms(self) -> float:
+        """The server's CPU time per answered request."""
+        return self.server_cpu * 1000 / max(1, int(self.result["answered"]))
+
     def line(self) -> str:
         r = self.result
         bad = {k: v for k, v in r["statuses"].items() if k != "200"}
@@ -135,7 +140,8 @@ class Run:
         return (
             f"{self.rate:7.0f}/s  p50 {self.p50:6.2f} ms  p99 {self.p99:6.2f} ms  "
             f"max {float(r['max_ms']):6.1f} ms  ({r['answered']}/{r['sent']} answered, "
-            f"{self.answered_200} × 200)  server CPU {self.server_cpu_share:.0%}, "
+            f"{self.answered_200} × 200)  server CPU {self.server_cpu_share:.0%} "
+            f"({self.server_cpu_ms:.2f} ms a request), "
             f"load generator CPU {self.loadgen_cpu:.0%}, machine {self.machine_busy:.0%}"
             f"{errors}"
         )
@@ -586,6 +592,7 @@ def render(
             f"| {label} | {connections} | {r.rate:.0f} | {r.p50:.2f} | "
             f"{float(r.result['p90_ms']):.2f} | {r.p99:.2f} | {float(r.result['max_ms']):.1f} | "
             f"{r.answered_200}/{r.result['sent']} | {r.server_cpu_share:.0%} | "
+            f"{r.server_cpu_ms:.2f} | "
             f"{r.loadgen_cpu:.0%} | {r.machine_busy:.0%} |"
         )
 
@@ -609,8 +616,8 @@ def render(
         *(f"- {k}: {v}" for k, v in info.items()),
         "",
         "| load | connections | per s | p50 ms | p90 ms | p99 ms | max ms | 200s | "
-        "server CPU | load generator CPU | machine (all CPUs) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "server CPU | server CPU ms per request | load generator CPU | machine (all CPUs) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
         f"Load generator ceiling: {wrk_line}",

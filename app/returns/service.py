@@ -70,6 +70,8 @@ async def on_status(
 
     Applies once: the return is unique per shipment, and the state machine never repeats a status.
     """
+    if status not in SETTLING:
+        return None  # in transit, arrived, delivered, cancelled: no goods come back
     existing = await session.scalar(
         select(ShipmentReturn).where(ShipmentReturn.shipment_id == shipment.id)
     )
@@ -79,8 +81,6 @@ async def on_status(
             if existing.refund_state in ("not_needed", "done", "inner_account"):
                 existing.state = "closed"
         return existing
-    if status not in SETTLING:
-        return None
     if not outcome_known(shipment):
         # The event lacked per-item quantities: the reconciler fetches them from Ozon.
         log.info("return_waits_for_item_outcome", shipment_id=str(shipment.id))

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from app.crypto import SecretBox
 from app.domain import statuses
@@ -81,9 +82,11 @@ async def receive(session: AsyncSession, shop_id: uuid.UUID, event: OzonWebhook)
     if stored_id is None:
         return "duplicate_event"
     outcome = await _apply(session, shop_id, event)
-    stored = await session.get_one(WebhookEvent, stored_id)
-    stored.outcome = outcome
-    stored.processed_at = stored.received_at
+    await session.execute(
+        update(WebhookEvent)
+        .where(WebhookEvent.id == stored_id)
+        .values(outcome=outcome, processed_at=func.now())
+    )
     return outcome
 
 
@@ -94,6 +97,8 @@ async def _apply(session: AsyncSession, shop_id: uuid.UUID, event: OzonWebhook) 
         select(Shipment)
         .where(Shipment.shop_id == shop_id, Shipment.ozon_order_id == event.order_id)
         .with_for_update()
+        # The state machine needs the items, not the history or the return: one query less each.
+        .options(raiseload(Shipment.history), raiseload(Shipment.return_record))
     )
     if shipment is None:
         log.warning("webhook_unknown_order", ozon_order_id=event.order_id)

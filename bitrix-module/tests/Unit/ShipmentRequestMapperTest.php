@@ -41,6 +41,7 @@ final class ShipmentRequestMapperTest extends ModuleTestCase
             ],
             'payment_method' => 'prepaid',
             'paid_amount' => 5339.9,
+            'delivery_price' => 349.9,
             'declared_value' => 4990.0,
         ], $body);
     }

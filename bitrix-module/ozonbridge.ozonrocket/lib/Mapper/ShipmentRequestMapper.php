@@ -86,6 +86,9 @@ final class ShipmentRequestMapper
         $body['items'] = $items;
         $body['payment_method'] = $snapshot->paymentMethod;
         $body['paid_amount'] = Money::toFloat(max(0, $snapshot->paidKopecks));
+        if ($snapshot->deliveryPriceKopecks !== null) {
+            $body['delivery_price'] = Money::toFloat(max(0, $snapshot->deliveryPriceKopecks));
+        }
         $body['declared_value'] = Money::toFloat($declared);
 
         return $body;

@@ -85,6 +85,7 @@ final class OrderReader
             email: $special($properties->getUserEmail()),
             paymentMethod: $this->paymentMethod($order),
             paidKopecks: (int) round(((float) $order->getPaymentCollection()->getPaidSum()) * 100),
+            deliveryPriceKopecks: (int) round(((float) $shipment->getPrice()) * 100),
         );
     }
 

@@ -24,6 +24,8 @@ final class OrderSnapshot
         public readonly string $email,
         public readonly string $paymentMethod,
         public readonly int $paidKopecks,
+        // What the buyer pays for delivery: the bridge needs it to settle a partial acceptance.
+        public readonly ?int $deliveryPriceKopecks = null,
     ) {
     }
 

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     outbox_backoff_cap: float = 300.0
     # The longest a dispatcher sleeps for a shop's rate limit while it holds claimed messages.
     outbox_max_bucket_wait: float = 2.0
+    # Batch requests open at once to one shop (paced by its rate limit; a slow shop overlaps).
+    outbox_max_in_flight: int = Field(default=4, ge=1, le=16)
 
     # Reconciler: shipments not final and not heard from for this long get polled from Ozon.
     reconcile_interval: float = 60.0

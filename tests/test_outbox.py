@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from app.outbox.dispatcher import Dispatcher, OutboxPolicy
 from app.sandbox.bitrix.faults import FaultSpec
 from tests.bitrix_world import Portal, dispatcher, drain, wire_bitrix
 from tests.conftest import ADMIN, DEFAULT_PARAMS, ShopHandle, make_shop
@@ -201,3 +202,57 @@ async def test_setup_statuses_endpoint_creates_missing_statuses_once(
         if c.method == "sale.statusLang.add"
     ]
     assert any("Частичный выкуп" in str(p) for p in names)
+
+
+class CountingBitrix:
+    """The real client, with a slow answer and a count of requests open at once."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.open = 0
+        self.peak = 0
+
+    async def batch(self, rest_url: str, commands: Any, *, halt: bool = False) -> Any:
+        self.open += 1
+        self.peak = max(self.peak, self.open)
+        try:
+            await asyncio.sleep(0.05)
+            return await self.inner.batch(rest_url, commands, halt=halt)
+        finally:
+            self.open -= 1
+
+    async def call(self, rest_url: str, method: str, params: Any) -> Any:
+        return await self.inner.call(rest_url, method, params)
+
+
+async def test_a_slow_shop_gets_overlapping_requests_up_to_the_cap(
+    app: FastAPI, client: httpx.AsyncClient, shop: ShopHandle, bitrix_sandbox: FastAPI
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    for n in range(80):  # 160 commands: 4 batches of 50
+        await ship(client, shop, portal, 7000 + n, 8000 + n)
+    runtime = app.state.runtime
+    for cap, expected_peak in ((2, 2), (1, 1)):
+        counting = CountingBitrix(runtime.bitrix)
+        d = Dispatcher(
+            runtime.engine,
+            runtime.session_factory,
+            runtime.secrets,
+            counting,
+            OutboxPolicy(max_in_flight=cap, max_bucket_wait=5.0),
+        )
+        await d.run_once()
+        assert counting.peak == expected_peak
+        if cap == 2:
+            for n in range(80):
+                assert portal.status_updates(8000 + n) == ["OS"], n
+            # queue one more status for every shipment for the second round
+            for n in range(80):
+                sid = (
+                    await client.get(
+                        f"/api/v1/shipments?bitrix_order_id={7000 + n}", headers=shop.headers
+                    )
+                ).json()["items"][0]
+                await post_signed(client, shop, event(sid["ozon_order_id"], "in_transit", f"x{n}"))
+    for n in range(80):
+        assert portal.status_updates(8000 + n) == ["OS", "OT"], n

@@ -86,6 +86,7 @@ class OutboxPolicy:
             backoff_base=settings.outbox_backoff_base,
             backoff_cap=settings.outbox_backoff_cap,
             max_bucket_wait=settings.outbox_max_bucket_wait,
+            max_in_flight=settings.outbox_max_in_flight,
         )
 
 

@@ -35,6 +35,13 @@ class RequestContext:
         if declared and declared.isdigit() and int(declared) > self.max_body:
             await _too_large(send, request_id, self.max_body)
             return
+        if declared is None and _header(scope, b"transfer-encoding") is not None:
+            # A chunked body says nothing of its size: read it here, up to the limit.
+            buffered = await _read_limited(receive, self.max_body)
+            if buffered is None:
+                await _too_large(send, request_id, self.max_body)
+                return
+            receive = _replay(buffered, receive)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
@@ -65,6 +72,37 @@ class RequestContext:
             )
             if self.metrics is not None:
                 self.metrics.observe_request(scope["method"], route, status, seconds)
+
+
+async def _read_limited(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it passes `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.config import Settings
 from app.ozon.signature import sign
 from tests.bitrix_world import drain, wire_bitrix
 from tests.conftest import ADMIN, DEFAULT_PARAMS, ShopHandle, make_shop
@@ -167,3 +169,24 @@ async def test_no_secret_reaches_any_log_line(
     assert all(r.get("shop_id") == shop.id for r in shipment_lines)
     assert all("request_id" in r for r in requests)
     assert any(line.get("ozon_request_id") for line in lines if line.get("event") == "ozon_call")
+
+
+async def test_oversized_chunked_body_is_413_without_reaching_the_app(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(settings.max_request_bytes // 1000 + 2):
+            yield b"x" * 1000
+
+    resp = await client.post("/api/v1/shops", content=chunks(), headers=ADMIN)
+    assert resp.status_code == 413
+    assert resp.headers["content-type"] == "application/problem+json"
+
+    async def small() -> AsyncIterator[bytes]:
+        yield b'{"name": "'
+        yield b'Chunked"}'
+
+    ok = await client.post(
+        "/api/v1/shops", content=small(), headers={**ADMIN, "Content-Type": "application/json"}
+    )
+    assert ok.status_code == 201, ok.text

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     widget_parent_origin: str = "*"
     widget_vendor_dir: str = "var/widget/node_modules"
 
+    # On SIGTERM, how long work in flight may finish before it is cancelled (and rolled back).
+    shutdown_grace: float = Field(default=10.0, ge=0)
+
     log_level: str = "INFO"
     log_json: bool = True
     allow_local_urls: bool = False

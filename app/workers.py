@@ -66,8 +66,9 @@ class Workers:
         ]
         log.info("workers_started", tasks=[t.get_name() for t in self.tasks])
 
-    async def shutdown(self, grace: float = 10.0) -> None:
+    async def shutdown(self, grace: float | None = None) -> None:
         """Stop taking new work; the round in flight finishes (its claim commits or rolls back)."""
+        grace = self.runtime.settings.shutdown_grace if grace is None else grace
         self.stop.set()
         if not self.tasks:
             return

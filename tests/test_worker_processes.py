@@ -201,3 +201,32 @@ async def test_two_worker_processes_never_deliver_twice(
     for n in range(count):
         assert portal.status_updates(6000 + n) == ["OS"], n
     assert all(proc.poll() is None for proc in workers), "a worker died"
+
+
+async def test_sigterm_releases_claimed_messages_and_exits(
+    client: httpx.AsyncClient,
+    shop: ShopHandle,
+    settings: Settings,
+    http_bitrix: HttpBitrix,
+    workers: list[subprocess.Popen[bytes]],
+) -> None:
+    portal = await wire_http_bitrix(client, shop, http_bitrix)
+    await ship(client, shop, portal, 10452, 20871)
+    portal.state.set_fault(
+        portal.portal_id, FaultSpec(mode="hang", methods=["batch"], hang_seconds=30)
+    )
+    worker = start_worker(settings, SHUTDOWN_GRACE="0.5")
+    workers.append(worker)
+    await wait_for(lambda: claim_held(settings), within=20)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(10) == 0  # stopped on its own, cleanly
+    assert not await claim_held(settings)
+    assert (await outbox_states(settings)) == {"pending": 1}  # released, not lost
+    portal.state.clear_fault(portal.portal_id)
+    workers.append(start_worker(settings))
+
+    async def delivered() -> bool:
+        return (await outbox_states(settings)).get("done") == 1
+
+    await wait_for(delivered, within=20)
+    assert portal.status_updates(20871) == ["OS"]

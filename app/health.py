@@ -38,7 +38,12 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
     head = migration_head()
     try:
         async with runtime.engine.connect() as conn:
-            current = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+            migrated = await conn.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
+            current = (
+                await conn.scalar(text("SELECT version_num FROM alembic_version"))
+                if migrated
+                else None
+            )
     except Exception as exc:  # any failure here means "not ready", and says why
         return JSONResponse(
             {"status": "unavailable", "database": f"unreachable: {type(exc).__name__}"},

@@ -190,3 +190,34 @@ async def test_oversized_chunked_body_is_413_without_reaching_the_app(
         "/api/v1/shops", content=small(), headers={**ADMIN, "Content-Type": "application/json"}
     )
     assert ok.status_code == 201, ok.text
+
+
+async def test_readiness_is_503_before_migrations_and_without_a_database(
+    settings: Settings, database_url: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from app.main import create_app
+    from tests.conftest import _admin_execute
+
+    empty = f"ozon_bridge_unmigrated_{uuid.uuid4().hex[:8]}"
+    await _admin_execute(database_url, f'CREATE DATABASE "{empty}"')
+    try:
+        cases = {
+            "migrations": make_url(database_url).set(database=empty).render_as_string(False),
+            "database": "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere",
+        }
+        for what, url in cases.items():
+            app = create_app(settings.model_copy(update={"database_url": url}))
+            async with (
+                app.router.lifespan_context(app),
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://bridge.test"
+                ) as c,
+            ):
+                resp = await c.get("/readyz")
+                assert resp.status_code == 503, what
+                assert what in resp.json(), resp.json()
+                assert (await c.get("/healthz")).status_code == 200
+    finally:
+        await _admin_execute(database_url, f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)')

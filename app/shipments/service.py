@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -47,6 +48,9 @@ from app.shops.models import DeliveryService
 from app.shops.service import DeliveryServiceConfig
 
 log = structlog.get_logger(__name__)
+
+# Where a delivery service's settings come from (ShopLookup.delivery_service).
+ConfigFor = Callable[[uuid.UUID, int], Awaitable[DeliveryServiceConfig]]
 
 
 def seller_order_number(bitrix_order_id: int, bitrix_shipment_id: int, *, split: bool) -> str:
@@ -405,7 +409,7 @@ async def cancel_shipment(
     session: AsyncSession,
     principal: Principal,
     shipment_id: uuid.UUID,
-    config_for: Any,
+    config_for: ConfigFor,
     carrier: Carrier,
 ) -> Shipment:
     await get_shipment(session, principal, shipment_id)
@@ -422,7 +426,7 @@ async def cancel_shipment(
             f"Ozon Rocket no longer allows cancelling: the shipment is {shipment.status}.",
             status_now=shipment.status,
         )
-    config: DeliveryServiceConfig = await config_for(shipment.shop_id, shipment.bitrix_delivery_id)
+    config = await config_for(shipment.shop_id, shipment.bitrix_delivery_id)
     try:
         await carrier.cancel_order(config.credentials, shipment.ozon_order_id)
     except CarrierConflict as exc:
@@ -466,14 +470,14 @@ async def refresh_shipment(
     session: AsyncSession,
     principal: Principal,
     shipment_id: uuid.UUID,
-    config_for: Any,
+    config_for: ConfigFor,
     carrier: Carrier,
 ) -> Shipment:
     await get_shipment(session, principal, shipment_id)
     shipment = await _locked(session, shipment_id)
     if shipment.ozon_order_id is None:
         raise Conflict("The shipment is not confirmed by Ozon yet: there is nothing to refresh.")
-    config: DeliveryServiceConfig = await config_for(shipment.shop_id, shipment.bitrix_delivery_id)
+    config = await config_for(shipment.shop_id, shipment.bitrix_delivery_id)
     try:
         state = await carrier.get_order(config.credentials, shipment.ozon_order_id)
     except CarrierUnavailableError as exc:

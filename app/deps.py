@@ -27,8 +27,9 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    async for session in session_scope(runtime.session_factory):
-        yield session
+    async with runtime.request_sessions:
+        async for session in session_scope(runtime.session_factory):
+            yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -154,7 +155,10 @@ def build_runtime(
             "(comma-separate several keys to rotate)."
         )
     box = SecretBox.from_setting(settings.secret_key.get_secret_value())
-    engine = create_engine(resolve_database_url(settings.database_url, settings.var_dir))
+    engine = create_engine(
+        resolve_database_url(settings.database_url, settings.var_dir),
+        pool_size=settings.database_pool_size,
+    )
     sessions = create_session_factory(engine)
     ozon_http = build_http_client(settings, transport=ozon_transport)
     bitrix_http = build_bitrix_http_client(settings, transport=bitrix_transport)
@@ -166,6 +170,10 @@ def build_runtime(
         observer=metrics.observe_ozon_call,
     )
     return Runtime(
+        # Requests queue here, first come first served, rather than in the pool, whose waiters
+        # a newcomer can overtake: under load some requests then waited 30 s for a connection.
+        # A few connections stay free for the background work.
+        request_sessions=asyncio.Semaphore(max(1, 2 * settings.database_pool_size - 4)),
         settings=settings,
         engine=engine,
         session_factory=sessions,

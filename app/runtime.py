@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import httpx
@@ -19,6 +20,7 @@ from app.shops.lookup import ShopLookup
 
 @dataclass
 class Runtime:
+    request_sessions: asyncio.Semaphore
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]

@@ -14,6 +14,30 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 LOCAL_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 _TICKS = os.sysconf("SC_CLK_TCK")
 
+# The shipments columns the benches fill with COPY (the rest take their defaults).
+SHIPMENT_COLUMNS = [
+    "id",
+    "shop_id",
+    "delivery_service_id",
+    "bitrix_delivery_id",
+    "bitrix_order_id",
+    "bitrix_shipment_id",
+    "seller_order_number",
+    "request_hash",
+    "request",
+    "ozon_order_id",
+    "tracking_number",
+    "status",
+    "bitrix_status_id",
+    "delivery_type",
+    "payment_method",
+    "allow_partial_acceptance",
+    "declared_value",
+    "paid_amount",
+    "create_attempts",
+    "last_ozon_update_at",
+]
+
 
 def cpu_model() -> str:
     try:

@@ -42,7 +42,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 import httpx
 import uvicorn
-from _report import asyncpg_params, machine, server_url, utc_now, write_section
+from _report import (
+    SHIPMENT_COLUMNS,
+    asyncpg_params,
+    machine,
+    server_url,
+    utc_now,
+    write_section,
+)
 from _servers import ROOT, describe_database, fresh_database
 from fastapi import FastAPI
 
@@ -351,30 +358,6 @@ async def queue_updates(
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
-
-
-SHIPMENT_COLUMNS = [
-    "id",
-    "shop_id",
-    "delivery_service_id",
-    "bitrix_delivery_id",
-    "bitrix_order_id",
-    "bitrix_shipment_id",
-    "seller_order_number",
-    "request_hash",
-    "request",
-    "ozon_order_id",
-    "tracking_number",
-    "status",
-    "bitrix_status_id",
-    "delivery_type",
-    "payment_method",
-    "allow_partial_acceptance",
-    "declared_value",
-    "paid_amount",
-    "create_attempts",
-    "last_ozon_update_at",
-]
 
 
 def _shipment_row(

@@ -38,6 +38,7 @@ import asyncpg
 import httpx
 from _replay import http_request, write_requests
 from _report import (
+    SHIPMENT_COLUMNS,
     MachineCpu,
     asyncpg_params,
     machine,
@@ -241,28 +242,7 @@ async def insert_shipments(database_url: str, shop_id: str, count: int) -> None:
         await conn.copy_records_to_table(
             "shipments",
             records=shipments,
-            columns=[
-                "id",
-                "shop_id",
-                "delivery_service_id",
-                "bitrix_delivery_id",
-                "bitrix_order_id",
-                "bitrix_shipment_id",
-                "seller_order_number",
-                "request_hash",
-                "request",
-                "ozon_order_id",
-                "tracking_number",
-                "status",
-                "bitrix_status_id",
-                "delivery_type",
-                "payment_method",
-                "allow_partial_acceptance",
-                "declared_value",
-                "paid_amount",
-                "create_attempts",
-                "last_ozon_update_at",
-            ],
+            columns=SHIPMENT_COLUMNS,
         )
         await conn.copy_records_to_table(
             "shipment_items",

@@ -17,9 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.crypto import SecretBox, hash_token
-from app.errors import NotFound
 from app.shops.models import DeliveryService, Shop
-from app.shops.service import DeliveryServiceConfig, delivery_service_config
+from app.shops.service import (
+    DeliveryServiceConfig,
+    delivery_service_config,
+    delivery_service_missing,
+)
 
 _MISSING = object()
 
@@ -61,10 +64,7 @@ class ShopLookup:
         if config is None:
             config = await _shared(self._config_reads, key, self._read_config)
         if config is None:
-            raise NotFound(
-                f"Delivery service {bitrix_delivery_id} is not configured for this shop: "
-                "save the Ozon Rocket delivery service in Bitrix (or PUT its settings) first."
-            )
+            raise delivery_service_missing(bitrix_delivery_id)
         return config
 
     def invalidate(self, shop_id: uuid.UUID, bitrix_delivery_id: int) -> None:

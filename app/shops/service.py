@@ -188,11 +188,15 @@ async def find_delivery_service(
         )
     )
     if service is None:
-        raise NotFound(
-            f"Delivery service {bitrix_delivery_id} is not configured for this shop: "
-            "save the Ozon Rocket delivery service in Bitrix (or PUT its settings) first."
-        )
+        raise delivery_service_missing(bitrix_delivery_id)
     return service
+
+
+def delivery_service_missing(bitrix_delivery_id: int) -> NotFound:
+    return NotFound(
+        f"Delivery service {bitrix_delivery_id} is not configured for this shop: "
+        "save the Ozon Rocket delivery service in Bitrix (or PUT its settings) first."
+    )
 
 
 def delivery_service_out(service: DeliveryService, box: SecretBox) -> schemas.DeliveryServiceOut:

@@ -1,5 +1,6 @@
 """The checkout widget in a real headless Chromium: a Bitrix-like checkout on another origin opens
-it with bitrix-checkout.js, the buyer finds a city and picks a point, the checkout receives it.
+it with the Bitrix module's checkout.js (served from disk, as /bitrix/js/... on the shop), the buyer
+finds a city and picks a point, the checkout receives it.
 
 Debian's /usr/bin/chromium driven by Playwright (never a browser Playwright downloads); without
 either the test skips and says why. Screenshots land in artifacts/ (widget.png: with the map).
@@ -17,7 +18,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.applications import Starlette
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse
 from starlette.routing import Route
 
 from app.config import Settings
@@ -27,7 +28,14 @@ from tests.conftest import ADMIN, DEFAULT_PARAMS
 from tests.serving import serve_built_in_thread, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+# The one checkout script: installed by the module into the shop's /bitrix/js/.
+CHECKOUT_JS = (
+    ROOT / "bitrix-module/ozonbridge.ozonrocket/install/js/ozonbridge.ozonrocket/checkout.js"
+)
+CHECKOUT_JS_PATH = "/bitrix/js/ozonbridge.ozonrocket/checkout.js"
+PICKUP_DELIVERY_ID = 33
+ARTIFACTS = ROOT / "artifacts"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -70,7 +78,11 @@ CHECKOUT_PAGE = """<!doctype html>
 <body>
 <h1>Оформление заказа</h1>
 <form id="bx-soa-order-form">
-  <div class="bx-soa-customer-field">
+  <div id="bx-soa-delivery"><div class="bx-soa-section-content">
+    <label><input type="radio" name="DELIVERY_ID" value="__DELIVERY__" checked>
+      Ozon Rocket: в пункт выдачи</label>
+  </div></div>
+  <div class="bx-soa-customer-field" data-property-id-row="7">
     <label for="soa-property-7">Пункт выдачи Ozon Rocket</label>
     <input type="text" name="ORDER_PROP_7" id="soa-property-7" value="" readonly>
   </div>
@@ -78,33 +90,69 @@ CHECKOUT_PAGE = """<!doctype html>
 <script>
   window.received = [];
   window.recalculations = 0;
+  window.selectedEvents = [];
   window.addEventListener("message", function (event) {
     window.received.push({data: event.data, origin: event.origin});
   });
-  // sale.order.ajax as far as the snippet uses it: the properties and the recalculation.
+  // sale.order.ajax as far as checkout.js uses it: BX.ready and custom events, the component's
+  // data with what PickupPointScript::onSaleComponentOrderJsData puts there, the recalculation.
   window.BX = {
+    ready: function (fn) { fn(); },
+    addCustomEvent: function () {},
+    onCustomEvent: function (name, args) { window.selectedEvents.push([name, args[0].id]); },
     Sale: {OrderAjaxComponent: {
-      result: {ORDER_PROP: {properties: [{ID: 7, CODE: "OZON_PVZ"}, {ID: 8, CODE: "PHONE"}]}},
+      result: __RESULT__,
       sendRequest: function () { window.recalculations += 1; }
-    }},
-    addCustomEvent: function () {}
+    }}
   };
 </script>
-<script src="__BRIDGE__/widget/static/bitrix-checkout.js"></script>
-<script>
-  OzonRocketCheckout.init({bridgeUrl: "__BRIDGE__", propertyCode: "OZON_PVZ", shopId: "__SHOP__"});
-</script>
+<script src="__CHECKOUT_JS__"></script>
 </body></html>
 """
 
 
+def component_result(bridge: str, shop_id: str) -> dict[str, Any]:
+    """BX.Sale.OrderAjaxComponent.result of a checkout with the pickup-point profile checked."""
+    return {
+        "DELIVERY": [{"ID": PICKUP_DELIVERY_ID, "CHECKED": "Y"}],
+        "ORDER_PROP": {
+            "properties": [{"ID": 7, "CODE": "OZON_PVZ", "VALUE": [""]}, {"ID": 8, "CODE": "PHONE"}]
+        },
+        "OZON_ROCKET": {
+            "propertyCode": "OZON_PVZ",
+            "deliveries": {
+                str(PICKUP_DELIVERY_ID): {
+                    "widgetUrl": f"{bridge}/widget/pickup-points?shop_id={shop_id}",
+                    "origin": bridge,
+                }
+            },
+            "city": "",
+            "weight": 1200,
+            "messages": {
+                "choose": "Выбрать пункт выдачи",
+                "change": "Выбрать другой пункт",
+                "chosen": "Пункт выдачи:",
+                "close": "Закрыть",
+                "title": "Пункты выдачи Ozon Rocket",
+            },
+        },
+    }
+
+
 def checkout_app(bridge: str, shop_id: str) -> Starlette:
-    page = CHECKOUT_PAGE.replace("__BRIDGE__", bridge).replace("__SHOP__", shop_id)
+    page = (
+        CHECKOUT_PAGE.replace("__RESULT__", json.dumps(component_result(bridge, shop_id)))
+        .replace("__DELIVERY__", str(PICKUP_DELIVERY_ID))
+        .replace("__CHECKOUT_JS__", CHECKOUT_JS_PATH)
+    )
 
     async def checkout(_: Any) -> HTMLResponse:
         return HTMLResponse(page)
 
-    return Starlette(routes=[Route("/checkout", checkout)])
+    async def checkout_js(_: Any) -> FileResponse:
+        return FileResponse(CHECKOUT_JS, media_type="text/javascript")
+
+    return Starlette(routes=[Route("/checkout", checkout), Route(CHECKOUT_JS_PATH, checkout_js)])
 
 
 @pytest.fixture(params=["map", "list-only"])
@@ -174,7 +222,9 @@ def test_a_buyer_picks_a_point_and_the_checkout_receives_it(
     assert outcome["callback"] == expected["point"]
     assert outcome["property_value"] == point_id
     assert outcome["recalculations"] == 1
+    assert outcome["selected_events"] == [["onOzonRocketPickupPointSelected", point_id]]
     assert outcome["modal_closed"]
+    assert outcome["property_row_hidden"]  # the button stands in for the raw text field
     assert point["city"] == "Санкт-Петербург"
     assert outcome["distances"] == sorted(outcome["distances"])
     assert outcome["distances"][0] < 2
@@ -207,6 +257,7 @@ def drive_browser(sync_playwright: Any, checkout_url: str, screenshot: Path) -> 
 
             page.on("console", on_console)
             page.goto(checkout_url + "/checkout")
+            property_row_hidden = page.locator('[data-property-id-row="7"]').is_hidden()
             page.click(".ozon-rocket-pvz-button")
             widget = page.frame_locator("iframe.ozon-rocket-pvz-frame")
             widget.locator("#orw-city").fill("санкт петербург")  # case, no hyphen
@@ -248,7 +299,9 @@ def drive_browser(sync_playwright: Any, checkout_url: str, screenshot: Path) -> 
                 "callback": callbacks[0] if callbacks else None,
                 "property_value": page.input_value("#soa-property-7"),
                 "recalculations": page.evaluate("window.recalculations"),
+                "selected_events": page.evaluate("window.selectedEvents"),
                 "modal_closed": page.locator("iframe.ozon-rocket-pvz-frame").count() == 0,
+                "property_row_hidden": property_row_hidden,
                 "distances": distances,
                 "card_only": card_only,
                 "listed": listed,

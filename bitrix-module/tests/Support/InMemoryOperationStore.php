@@ -13,6 +13,10 @@ final class InMemoryOperationStore implements OperationStore
     /** @var array<string, OperationRecord> */
     public array $records = [];
     public int $now = 1_800_000_000;
+    /** The process "dies" (an exception) when it tries to record this stage; once. */
+    public ?string $dieOnStage = null;
+    /** @var list<string> every stage recorded, in order */
+    public array $stages = [];
 
     public function find(string $operationId): ?OperationRecord
     {
@@ -31,6 +35,11 @@ final class InMemoryOperationStore implements OperationStore
 
     public function advance(string $operationId, string $stage, array $answer): void
     {
+        if ($this->dieOnStage === $stage) {
+            $this->dieOnStage = null;
+            throw new \RuntimeException('the process died before recording ' . $stage);
+        }
+        $this->stages[] = $stage;
         $old = $this->records[$operationId];
         // Stored as JSON, like the table: what comes back is what json_decode gives.
         $answer = json_decode((string) json_encode($answer), true);

@@ -8,6 +8,7 @@ use Bitrix\Main\Config\Option;
 use Bitrix\Main\EventManager;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Sale\Delivery\Services\Manager;
+use Bitrix\Sale\Internals\UserBudgetPool;
 use Bitrix\Sale\Order;
 use Bitrix\Sale\PaySystem\Service;
 use OzonBridge\OzonRocket\Bridge\TransportResponse;
@@ -41,8 +42,11 @@ abstract class ModuleTestCase extends TestCase
         Asset::reset();
         Option::$values = [];
         Service::$refunds = [];
+        Service::$attempts = [];
+        UserBudgetPool::reset();
         \CSaleUserAccount::$updates = [];
         \CSaleUserAccount::$succeeds = true;
+        \CSaleUserAccount::$locked = [];
         $GLOBALS['USER'] = new \TestUser(true);
         $GLOBALS['APPLICATION'] = new \TestApplication();
 

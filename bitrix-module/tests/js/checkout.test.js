@@ -60,6 +60,7 @@ function checkout({ checkedDelivery, propertyValue = '' }) {
 	const storage = new Map();
 	const requests = [];
 	const ajaxHandlers = [];
+	const customEvents = [];
 	const window = {
 		location: { origin: 'https://shop.example.ru' },
 		sessionStorage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, v) },
@@ -68,6 +69,7 @@ function checkout({ checkedDelivery, propertyValue = '' }) {
 		BX: {
 			ready: (fn) => fn(),
 			addCustomEvent: (name, fn) => ajaxHandlers.push(fn),
+			onCustomEvent: (name, args) => customEvents.push([name, ...args]),
 			Sale: {
 				OrderAjaxComponent: {
 					result: {
@@ -89,7 +91,7 @@ function checkout({ checkedDelivery, propertyValue = '' }) {
 	const code = fs.readFileSync(path.join(__dirname, '../../ozonbridge.ozonrocket/install/js/ozonbridge.ozonrocket/checkout.js'), 'utf8');
 	vm.runInNewContext(code, { window, document, JSON, Object, String, encodeURIComponent });
 	const post = (origin, data) => listeners.message({ origin, data });
-	return { window, document, form, propertyRow, requests, post, ajaxHandlers };
+	return { window, document, form, propertyRow, requests, post, ajaxHandlers, customEvents };
 }
 
 function blockButton(page) {
@@ -104,9 +106,11 @@ assert.strictEqual(blockButton(checkout({ checkedDelivery: 31 })), null);
 const page = checkout({ checkedDelivery: 33 });
 const button = blockButton(page);
 assert.strictEqual(button.textContent, 'Выбрать пункт выдачи');
+assert.ok(button.className.split(' ').includes('ozon-rocket-pvz-button'), 'templates style it by this class');
 assert.strictEqual(page.propertyRow.style.display, 'none', 'the raw property field is replaced by the button');
 button.onclick();
 const frame = page.document.body.descendants().find((n) => n.tagName === 'IFRAME');
+assert.strictEqual(frame.className, 'ozon-rocket-pvz-frame');
 assert.strictEqual(
 	frame.src,
 	'https://bridge.example.ru/widget/pickup-points?shop_id=s-1&city=%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0&weight=2000&origin=https%3A%2F%2Fshop.example.ru',
@@ -122,6 +126,7 @@ page.post('https://bridge.example.ru', JSON.stringify({ type: 'ozon-rocket:picku
 assert.strictEqual(page.form.querySelector('[name="ORDER_PROP_21"]').value, 'PVZ-77-000123');
 assert.strictEqual(page.document.getElementById('ozon-rocket-widget-overlay'), null);
 assert.deepStrictEqual(page.requests, ['refreshOrderAjax']);
+assert.deepStrictEqual(page.customEvents.map((e) => [e[0], e[1].id]), [['onOzonRocketPickupPointSelected', 'PVZ-77-000123']]);
 
 // After the refresh the block names the chosen point.
 page.window.BX.Sale.OrderAjaxComponent.result.ORDER_PROP.properties[1].VALUE = ['PVZ-77-000123'];

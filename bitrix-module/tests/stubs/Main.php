@@ -6,6 +6,10 @@
 declare(strict_types=1);
 
 namespace Bitrix\Main {
+    class SystemException extends \Exception
+    {
+    }
+
     class Error
     {
         public function __construct(private string $message, private int|string $code = 0, private mixed $customData = null)

@@ -41,20 +41,29 @@ namespace {
         public const STATUS_INTERNAL = '500 Internal Server Error';
     }
 
+    /** The legacy inner-account API: the credits land in a log the tests read. */
     class CSaleUserAccount
     {
-        /** @var list<array{userId: int, sum: float, currency: string, description: string, orderId: int, notes: string}> */
+        /** @var list<array{userId: int, sum: float, currency: string, description: string, orderId: int, notes: string, paymentId: int|null}> */
         public static array $updates = [];
         public static bool $succeeds = true;
+        /** @var array<int, bool> user id => the account is locked by an administrator */
+        public static array $locked = [];
 
         public static function UpdateAccount($userID, $sum, $currency, $description = '', $orderID = 0, $notes = '', $paymentId = null): bool
         {
             if (!self::$succeeds) {
                 return false;
             }
-            self::$updates[] = ['userId' => (int) $userID, 'sum' => (float) $sum, 'currency' => (string) $currency, 'description' => (string) $description, 'orderId' => (int) $orderID, 'notes' => (string) $notes];
+            self::$updates[] = ['userId' => (int) $userID, 'sum' => (float) $sum, 'currency' => (string) $currency, 'description' => (string) $description, 'orderId' => (int) $orderID, 'notes' => (string) $notes, 'paymentId' => $paymentId !== null ? (int) $paymentId : null];
 
             return true;
+        }
+
+        /** @return array<string, mixed>|false */
+        public static function GetByUserId($userID, $currency)
+        {
+            return ['USER_ID' => (int) $userID, 'CURRENCY' => (string) $currency, 'CURRENT_BUDGET' => 0.0, 'LOCKED' => !empty(self::$locked[(int) $userID]) ? 'Y' : 'N'];
         }
     }
 

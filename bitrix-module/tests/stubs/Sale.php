@@ -3,7 +3,9 @@
 // Stand-ins for the Bitrix "sale" module classes the module touches. Names and method signatures
 // follow the current core; behaviour is reduced to what the module relies on:
 // - Order::load() returns a fresh copy of what was last saved (like reading the database);
-// - Order::save() fires the deferred order events and OnSaleOrderSaved like Bitrix does;
+// - Order::save() fires the deferred order events and OnSaleOrderSaved like Bitrix does, and
+//   applies the user-budget pool (inner-account credits) after the payments, ignoring its
+//   result, as OrderBase::save() → Order::saveEntities() does; a refused save writes nothing;
 // - a basket line cannot shrink below what non-system shipments hold, and a deducted shipment's
 //   goods cannot change (Bitrix refuses both).
 
@@ -156,6 +158,8 @@ namespace Bitrix\Sale {
             $this->basket->assignIds();
             $this->shipments->assignIds();
             $this->payments->assignIds();
+            // Real saveEntities(): payments, then the user budget, its result not checked.
+            Internals\UserBudgetPool::onUserBudgetSave($this->getUserId());
             $price = 0.0;
             foreach ($this->basket as $item) {
                 $price += round((float) $item->getPrice() * (float) $item->getQuantity(), 2);
@@ -705,13 +709,23 @@ namespace Bitrix\Sale\PaySystem {
     use Bitrix\Sale\Payment;
     use Bitrix\Sale\Result;
 
-    /** A pay system: refundable (IRefund) or not; refunds land in a log the tests read. */
+    /**
+     * A pay system: refundable (IRefund) or not. refund() as in sale/lib/paysystem/service.php: an
+     * unpaid payment is refused, 0 means the whole sum, then the handler answers. Every call to
+     * the handler lands in $attempts, every refund that moved money in $refunds.
+     */
     class Service
     {
         /** @var list<array{paymentId: int, sum: float}> */
         public static array $refunds = [];
+        /** @var list<array{paymentId: int, sum: float}> */
+        public static array $attempts = [];
 
-        public function __construct(private bool $refundable = false, private string $failure = '')
+        /**
+         * @param string $failure the handler answers this error (the gateway declined)
+         * @param string $throws the handler throws this (a timeout: whether money moved is unknown)
+         */
+        public function __construct(private bool $refundable = false, private string $failure = '', private string $throws = '')
         {
         }
 
@@ -722,7 +736,20 @@ namespace Bitrix\Sale\PaySystem {
 
         public function refund(Payment $payment, $refundableSum = 0): Result
         {
+            if (!$this->refundable) {
+                throw new \Bitrix\Main\SystemException();
+            }
             $result = new Result();
+            if (!$payment->isPaid()) {
+                return $result->addError(new Error('SALE_PS_SERVICE_PAYMENT_NOT_PAID'));
+            }
+            if ($refundableSum == 0) {
+                $refundableSum = $payment->getSum();
+            }
+            self::$attempts[] = ['paymentId' => $payment->getId(), 'sum' => (float) $refundableSum];
+            if ($this->throws !== '') {
+                throw new \RuntimeException($this->throws);
+            }
             if ($this->failure !== '') {
                 return $result->addError(new Error($this->failure));
             }
@@ -734,7 +761,101 @@ namespace Bitrix\Sale\PaySystem {
 }
 
 namespace Bitrix\Sale\Internals {
+    use Bitrix\Sale;
     use Bitrix\Sale\Order;
+
+    /**
+     * The inner-account queue, as in sale/lib/internals/userbudgetpool.php: addPoolItem() queues a
+     * credit per user, Order::save() applies it through CSaleUserAccount::UpdateAccount(). When
+     * another process holds the user's budget lock, add() silently queues nothing (real GET_LOCK).
+     */
+    class UserBudgetPool
+    {
+        public const BUDGET_TYPE_ORDER_CANCEL_PART = 'ORDER_CANCEL_PART';
+        public const BUDGET_TYPE_ORDER_UNPAY = 'ORDER_UNPAY';
+        public const BUDGET_TYPE_ORDER_PART_RETURN = 'ORDER_PART_RETURN';
+        public const BUDGET_TYPE_OUT_CHARGE_OFF = 'OUT_CHARGE_OFF';
+        public const BUDGET_TYPE_EXCESS_SUM_PAID = 'EXCESS_SUM_PAID';
+        public const BUDGET_TYPE_MANUAL = 'MANUAL';
+        public const BUDGET_TYPE_ORDER_PAY = 'ORDER_PAY';
+        public const BUDGET_TYPE_ORDER_PAY_PART = 'ORDER_PAY_PART';
+
+        /** Test knob: GET_LOCK('user_budget_<id>') fails, as when another process holds it. */
+        public static bool $lockedElsewhere = false;
+
+        protected static $userBudgetPool = [];
+        protected $items = [];
+
+        protected function __construct(private $userId)
+        {
+        }
+
+        public static function reset(): void
+        {
+            static::$userBudgetPool = [];
+            self::$lockedElsewhere = false;
+        }
+
+        public function add($sum, $budgetType, Sale\Order $order, Sale\Payment $payment = null)
+        {
+            if (self::$lockedElsewhere) {
+                return;
+            }
+            $fields = ['SUM' => $sum, 'CURRENCY' => $order->getCurrency(), 'TYPE' => $budgetType, 'ORDER' => $order];
+            if ($payment !== null) {
+                $fields['PAYMENT'] = $payment;
+            }
+            $this->items[] = $fields;
+        }
+
+        public function get()
+        {
+            return $this->items;
+        }
+
+        public function delete($index)
+        {
+            if (isset($this->items[$index])) {
+                unset($this->items[$index]);
+
+                return true;
+            }
+
+            return false;
+        }
+
+        public static function getUserBudgetPool($userId)
+        {
+            return static::$userBudgetPool[$userId] ??= new static($userId);
+        }
+
+        public static function addPoolItem(Sale\Order $order, $value, $type, Sale\Payment $payment = null)
+        {
+            if ((float) $value == 0) {
+                return;
+            }
+            static::getUserBudgetPool($order->getUserId())->add($value, $type, $order, $payment);
+        }
+
+        public static function onUserBudgetSave($userId)
+        {
+            $result = new Sale\Result();
+            if (self::$lockedElsewhere) {
+                return $result->addError(new \Bitrix\Main\Error('SALE_PROVIDER_USER_BUDGET_LOCKED'));
+            }
+            $pool = static::getUserBudgetPool($userId);
+            foreach ($pool->get() as $key => $item) {
+                $orderId = isset($item['ORDER']) ? $item['ORDER']->getId() : null;
+                $paymentId = isset($item['PAYMENT']) ? $item['PAYMENT']->getId() : null;
+                if (!\CSaleUserAccount::UpdateAccount($userId, $item['SUM'], $item['CURRENCY'], $item['TYPE'], $orderId, '', $paymentId)) {
+                    $result->addError(new \Bitrix\Main\Error('SALE_PROVIDER_USER_BUDGET_' . $item['TYPE'] . '_ERROR'));
+                }
+                $pool->delete($key);
+            }
+
+            return $result;
+        }
+    }
 
     class ShipmentTable
     {
@@ -770,10 +891,13 @@ namespace Bitrix\Sale\Delivery {
         protected $periodTo = null;
         protected $periodType = self::PERIOD_TYPE_DAY;
         protected $deliveryPrice = 0;
+        protected $extraServicesPrice = 0;
 
         public function getDeliveryPrice() { return $this->deliveryPrice; }
         public function setDeliveryPrice($price) { $this->deliveryPrice = $price; }
-        public function getPrice() { return $this->deliveryPrice; }
+        public function getExtraServicesPrice() { return $this->extraServicesPrice; }
+        public function setExtraServicesPrice($price) { $this->extraServicesPrice = $price; }
+        public function getPrice() { return $this->deliveryPrice + $this->extraServicesPrice; }
         public function setDescription($description) { $this->description = $description; }
         public function getDescription() { return $this->description; }
         public function setPeriodDescription($description) { $this->periodDescription = $description; }

@@ -22,6 +22,20 @@ final class RefundOutcome
     ) {
     }
 
+    /** An outcome stored by toArray() (the operation table keeps it between calls). */
+    public static function fromArray(array $stored): self
+    {
+        $paymentId = $stored['paymentId'] ?? null;
+
+        return new self(
+            (string) ($stored['status'] ?? self::MANUAL),
+            Money::toKopecks($stored['amount'] ?? 0) ?? 0,
+            is_numeric($paymentId) ? (int) $paymentId : null,
+            (string) ($stored['paySystem'] ?? ''),
+            (string) ($stored['detail'] ?? ''),
+        );
+    }
+
     /** @return array<string, mixed> */
     public function toArray(): array
     {

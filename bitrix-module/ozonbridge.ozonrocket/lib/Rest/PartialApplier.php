@@ -4,32 +4,48 @@ declare(strict_types=1);
 
 namespace OzonBridge\OzonRocket\Rest;
 
-use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Order;
+use Bitrix\Sale\Payment;
 use Bitrix\Sale\Shipment;
-use Bitrix\Sale\ShipmentItem;
-use OzonBridge\OzonRocket\LoopGuard;
 use OzonBridge\OzonRocket\Logger;
+use OzonBridge\OzonRocket\LoopGuard;
 use OzonBridge\OzonRocket\Money;
 use OzonBridge\OzonRocket\Options;
+use OzonBridge\OzonRocket\Refund\RefundOutcome;
 use OzonBridge\OzonRocket\Refund\Refunder;
 use OzonBridge\OzonRocket\Storage\OperationRecord;
 use OzonBridge\OzonRocket\Storage\OperationStore;
 
 /**
- * ozonrocket.partial.apply: the accepted quantities become the basket, the delivery price is kept
- * or refunded, and prepaid money for refused goods goes back — all checked before anything changes,
- * the basket in one Order::save(), and the same operationId again answers the first answer.
+ * ozonrocket.partial.apply: the accepted quantities become the basket, the delivery price is
+ * kept or refunded, prepaid money for refused goods goes back, and all of it — basket, delivery
+ * price, comment, the payment's return record, an inner-account credit or the manager task — is
+ * persisted by ONE Order::save(). The same operationId again answers the first answer.
  *
- * The refund runs after the basket is saved (money must not move for a change Bitrix refused) and
- * is recorded by a second save. A process that dies between the two is resumed on the next call
- * with that operationId; a refund that was started and not recorded is never tried twice.
+ * Order of work, and why:
+ * 1. claim the operationId (b_ozonrocket_operation), load the order, check every line and the
+ *    refund amount, change the order in memory — any error so far changes nothing anywhere;
+ * 2. the refund. A pay system refunds when called, not when the order is saved (Bitrix's own
+ *    Payment::setReturn() calls IRefund inside setField too), so the gateway call comes before
+ *    the save, after everything that can be checked has been. Before calling it the operation
+ *    is marked `refunding`; a call that finds that mark without an outcome (the process died)
+ *    answers `manual` — "check the pay system" — and never calls the gateway again. The inner
+ *    account and the manager task are only written into the order, for the save;
+ * 3. the outcome is recorded (`saving`), then Order::save(). A save Bitrix refuses writes
+ *    nothing (OrderBase::save() stops before the order row and its entities), so the answer is
+ *    OZONROCKET_SAVE_FAILED and, when no gateway was called, the operationId is free again.
+ *
+ * The one case where one save cannot keep "an error changes nothing": the gateway refunded and
+ * then Bitrix refused the save. The money cannot be un-moved; the error says so, the operation
+ * stays (`retry`) with its outcome, and the bridge's next call with the same operationId applies
+ * the basket change and records the refund that already happened — without refunding again.
+ * Saving the basket first and refunding after would avoid that case only by a second save that
+ * records the refund, which is what the contract rules out.
  */
 final class PartialApplier
 {
-    /** An `applying` claim older than this belongs to a process that died. */
+    /** An in-progress claim older than this belongs to a process that died. */
     private const STALE_AFTER = 120;
-    private const EPSILON = 1e-6;
 
     /** @var \Closure(): int */
     private readonly \Closure $clock;
@@ -52,38 +68,22 @@ final class PartialApplier
         if ($record !== null && $record->stage === OperationRecord::DONE) {
             return $record->answer;
         }
-        $stage = $record?->stage ?? OperationRecord::APPLYING;
-
+        $run = new PartialApplyRun($request, $record);
         try {
-            [$order] = $this->load($request);
-            if ($stage === OperationRecord::APPLYING) {
-                $basket = $this->changeBasket($order, $request, $record !== null);
-                $this->save($order);
-                $this->store->advance($request->operationId, OperationRecord::BASKET_SAVED, ['basket' => $basket]);
-                [$order] = $this->load($request, false); // fresh: the price and payments as Bitrix saved them
-            } else {
-                $basket = is_array($record?->answer['basket'] ?? null) ? $record->answer['basket'] : [];
+            [$order, $shipment] = $this->load($request);
+            $editor = new BasketEditor($this->options);
+            $plan = $editor->plan($order, $request, $run->resumed());
+            if ($request->refund !== null && $run->decidesRefund()) {
+                self::checkRefundAmount($order, $request->refund['amount']);
             }
-        } catch (ModuleError $e) {
-            if ($stage === OperationRecord::APPLYING) {
-                $this->store->forget($request->operationId); // nothing was changed
-            }
+            $basket = $editor->apply($order, $shipment, $plan, $request, $run->resumed());
+            $refund = $this->settleRefund($order, $request, $run);
+            $this->record($run, OperationRecord::SAVING, ['refund' => $refund?->toArray()]);
+            $run->savingStarted = true;
+            $this->save($order, $run);
+        } catch (\Throwable $e) {
+            $this->release($run, $order ?? null);
             throw $e;
-        }
-
-        $refund = null;
-        if ($request->refund !== null) {
-            if ($stage === OperationRecord::REFUNDING) {
-                $refund = $this->refunder->unknownOutcome($order, $request->refund, $request->operationId);
-            } else {
-                $this->store->advance($request->operationId, OperationRecord::REFUNDING, ['basket' => $basket]);
-                $refund = $this->refunder->refund($order, $request->refund, $request->operationId);
-            }
-            $saved = LoopGuard::run(static fn () => $order->save());
-            if (!$saved->isSuccess()) {
-                // The money outcome stands (it happened); only its note on the order is missing.
-                $this->logger->warning('REFUND_RECORD_FAILED', implode('; ', $saved->getErrorMessages()), (string) $request->orderId);
-            }
         }
 
         $answer = [
@@ -111,7 +111,7 @@ final class PartialApplier
         if ($record->orderId !== $request->orderId) {
             throw new ModuleError(ModuleError::BAD_REQUEST, sprintf('operationId %s belongs to order %d', $request->operationId, $record->orderId));
         }
-        if ($record->stage === OperationRecord::APPLYING && ($this->clock)() - $record->updatedAt < self::STALE_AFTER) {
+        if ($record->isInProgress() && ($this->clock)() - $record->updatedAt < self::STALE_AFTER) {
             throw new ModuleError(ModuleError::ORDER_LOCKED, sprintf('Operation %s is being applied right now', $request->operationId));
         }
 
@@ -119,7 +119,7 @@ final class PartialApplier
     }
 
     /** @return array{Order, Shipment} */
-    private function load(PartialApplyRequest $request, bool $checkLock = true): array
+    private function load(PartialApplyRequest $request): array
     {
         $order = Order::load($request->orderId);
         if (!$order instanceof Order) {
@@ -129,133 +129,92 @@ final class PartialApplier
         if (!$shipment instanceof Shipment || $shipment->isSystem()) {
             throw new ModuleError(ModuleError::ORDER_NOT_FOUND, sprintf('Shipment %d is not in order %d', $request->shipmentId, $request->orderId));
         }
-        if ($checkLock && Order::isLocked($request->orderId)) {
+        if (Order::isLocked($request->orderId)) {
             throw new ModuleError(ModuleError::ORDER_LOCKED, sprintf('Order %d is being edited by a manager', $request->orderId));
         }
 
         return [$order, $shipment];
     }
 
-    /**
-     * Checks every line and the refund first, then changes the order in memory.
-     *
-     * @param bool $resumed a previous call may have saved this change already (deleted lines are gone)
-     * @return list<array<string, mixed>> the answer's `basket`
-     */
-    private function changeBasket(Order $order, PartialApplyRequest $request, bool $resumed): array
+    private static function checkRefundAmount(Order $order, int $amount): void
     {
-        /** @var Shipment $shipment */
-        $shipment = $order->getShipmentCollection()->getItemById($request->shipmentId);
-        $plan = [];
-        $seen = [];
-        foreach ($request->lines as $position => $line) {
-            $basketId = $line['basketId'];
-            $accepted = $line['acceptedQuantity'];
-            if (isset($seen[$basketId])) {
-                throw new ModuleError(ModuleError::BAD_LINES, sprintf('lines[%d]: basket line %d repeated', $position, $basketId));
-            }
-            $seen[$basketId] = true;
-            $item = $order->getBasket()->getItemById($basketId);
-            if (!$item instanceof BasketItem) {
-                if ($resumed && $accepted < self::EPSILON) {
-                    $plan[] = [$basketId, 0.0, null];
-                    continue;
-                }
-                throw new ModuleError(ModuleError::BAD_LINES, sprintf('lines[%d]: basket line %d is not in order %d', $position, $basketId, $request->orderId));
-            }
-            $quantity = (float) $item->getQuantity();
-            if ($accepted > $quantity + self::EPSILON) {
-                throw new ModuleError(ModuleError::BAD_LINES, sprintf('lines[%d]: acceptedQuantity %s outside 0..%s', $position, self::number($accepted), self::number($quantity)));
-            }
-            $plan[] = [$basketId, $accepted, $item];
+        $paid = Money::toKopecks((float) $order->getPaymentCollection()->getPaidSum()) ?? 0;
+        if ($amount > $paid) {
+            throw new ModuleError(ModuleError::BAD_REQUEST, sprintf('refund.amount %s exceeds the paid %s', Money::format($amount), Money::format($paid)));
         }
-        if ($request->refund !== null) {
-            $paid = Money::toKopecks((float) $order->getPaymentCollection()->getPaidSum()) ?? 0;
-            if ($request->refund['amount'] > $paid) {
-                throw new ModuleError(ModuleError::BAD_REQUEST, sprintf('refund.amount %s exceeds the paid %s', Money::format($request->refund['amount']), Money::format($paid)));
-            }
-        }
-
-        $changes = array_filter($plan, static fn (array $step): bool => $step[2] !== null && abs((float) $step[2]->getQuantity() - $step[1]) > self::EPSILON);
-        $wasShipped = $shipment->isShipped();
-        if ($wasShipped && $changes !== []) {
-            // Bitrix does not change a deducted shipment's goods: undo the deduction, change, redo it.
-            self::check($shipment->setField('DEDUCTED', 'N'));
-        }
-        $basket = [];
-        foreach ($plan as [$basketId, $accepted, $item]) {
-            if ($item === null) {
-                $basket[] = ['basketId' => $basketId, 'deleted' => true];
-                continue;
-            }
-            $quantity = (float) $item->getQuantity();
-            if ($accepted < self::EPSILON) {
-                $shipmentItem = self::shipmentItem($shipment, $basketId);
-                if ($shipmentItem !== null) {
-                    self::check($shipmentItem->delete());
-                }
-                self::check($item->delete());
-                $basket[] = ['basketId' => $basketId, 'deleted' => true];
-                continue;
-            }
-            if (abs($quantity - $accepted) > self::EPSILON) {
-                // The refused goods leave this shipment first; Bitrix then lets the basket shrink.
-                $shipmentItem = self::shipmentItem($shipment, $basketId);
-                if ($shipmentItem !== null) {
-                    $left = max(0.0, (float) $shipmentItem->getQuantity() - ($quantity - $accepted));
-                    self::check($left < self::EPSILON ? $shipmentItem->delete() : $shipmentItem->setQuantity($left));
-                }
-                self::check($item->setField('QUANTITY', $accepted));
-            }
-            $basket[] = ['basketId' => $basketId, 'quantity' => self::number($accepted)];
-        }
-        if ($wasShipped && $changes !== [] && count($shipment->getShipmentItemCollection()) > 0) {
-            self::check($shipment->setField('DEDUCTED', 'Y'));
-        }
-
-        if ($request->deliveryPriceKopecks !== null && $this->options->partialDeliveryPrice === Options::DELIVERY_PRICE_FROM_BRIDGE) {
-            $price = Money::toFloat($request->deliveryPriceKopecks);
-            self::check($shipment->setField('CUSTOM_PRICE_DELIVERY', 'Y'));
-            self::check($shipment->setField('BASE_PRICE_DELIVERY', $price));
-            self::check($shipment->setField('PRICE_DELIVERY', $price));
-        }
-        if ($request->comment !== '') {
-            $comments = trim((string) $order->getField('COMMENTS'));
-            $order->setField('COMMENTS', ($comments !== '' ? $comments . "\n" : '') . $request->comment);
-        }
-
-        return $basket;
     }
 
-    private function save(Order $order): void
+    private function settleRefund(Order $order, PartialApplyRequest $request, PartialApplyRun $run): ?RefundOutcome
+    {
+        if ($request->refund === null) {
+            return null;
+        }
+        if ($run->decidesRefund()) {
+            return $this->refunder->refund(
+                $order,
+                $request->refund,
+                $request->operationId,
+                function (Payment $payment) use ($run): void {
+                    // Durable before the gateway moves money: a crash after this is never refunded twice.
+                    $this->record($run, OperationRecord::REFUNDING, ['paymentId' => (int) $payment->getId()]);
+                    $run->gatewayCalled = true;
+                },
+            );
+        }
+        $earlier = $run->record;
+        if ($earlier !== null && $earlier->hasDecidedRefund() && is_array($earlier->answer['refund'])) {
+            return $this->refunder->replay($order, $request->refund, $request->operationId, RefundOutcome::fromArray($earlier->answer['refund']));
+        }
+        $paymentId = $earlier?->answer['paymentId'] ?? null;
+
+        return $this->refunder->unknownOutcome($order, $request->refund, $request->operationId, is_int($paymentId) ? $paymentId : null);
+    }
+
+    /** @param array<string, mixed> $answer */
+    private function record(PartialApplyRun $run, string $stage, array $answer): void
+    {
+        $this->store->advance($run->request->operationId, $stage, $answer);
+        $run->known = $answer;
+    }
+
+    private function save(Order $order, PartialApplyRun $run): void
     {
         $saved = LoopGuard::run(static fn () => $order->save());
-        if (!$saved->isSuccess()) {
-            throw new ModuleError(ModuleError::SAVE_FAILED, 'Bitrix did not save the order: ' . implode('; ', $saved->getErrorMessages()));
+        if ($saved->isSuccess()) {
+            return;
         }
+        $message = 'Bitrix did not save the order: ' . implode('; ', $saved->getErrorMessages());
+        $refund = $run->known['refund'] ?? null;
+        if (is_array($refund) && ($refund['status'] ?? '') === RefundOutcome::DONE) {
+            $message .= sprintf(
+                '. The refund of %s went through the pay system; call again with operationId %s to record it (it will not be refunded twice)',
+                Money::format(Money::toKopecks($refund['amount'] ?? 0) ?? 0),
+                $run->request->operationId,
+            );
+        }
+        $run->saveRefused = true;
+        throw new ModuleError(ModuleError::SAVE_FAILED, $message);
     }
 
-    private static function shipmentItem(Shipment $shipment, int $basketId): ?ShipmentItem
+    /**
+     * After an error: an operation that touched nothing is forgotten (a corrected call may reuse
+     * the id); one that called a gateway or may have saved stays, for the next call to finish.
+     */
+    private function release(PartialApplyRun $run, ?Order $order): void
     {
-        foreach ($shipment->getShipmentItemCollection() as $shipmentItem) {
-            if ((int) $shipmentItem->getBasketId() === $basketId) {
-                return $shipmentItem;
+        if ($order !== null) {
+            // Not saved (or not known to be): a credit still queued must not ride on a later save.
+            $this->refunder->abandon($order);
+        }
+        try {
+            if ($run->isForgettable()) {
+                $this->store->forget($run->request->operationId);
+            } else {
+                $this->store->advance($run->request->operationId, OperationRecord::RETRY, $run->known);
             }
+        } catch (\Throwable $e) {
+            // The record keeps its last stage; after STALE_AFTER the next call resumes from it.
+            $this->logger->warning('REST_FAILED', 'operation ' . $run->request->operationId . ' not released: ' . $e->getMessage(), (string) $run->request->orderId);
         }
-
-        return null;
-    }
-
-    /** @param \Bitrix\Main\Result $result */
-    private static function check(object $result): void
-    {
-        if (!$result->isSuccess()) {
-            throw new ModuleError(ModuleError::SAVE_FAILED, 'Bitrix refused the change: ' . implode('; ', $result->getErrorMessages()));
-        }
-    }
-
-    private static function number(float $value): int|float
-    {
-        return abs($value - round($value)) < self::EPSILON ? (int) round($value) : $value;
     }
 }

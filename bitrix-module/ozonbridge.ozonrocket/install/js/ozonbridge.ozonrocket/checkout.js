@@ -8,6 +8,10 @@
  *   {type: "ozon-rocket:pickup-point-selected", point: {id, name, address, ...}}
  * to this window (or calls window.OzonRocketWidget.onSelect(point) when embedded in the page);
  * the script writes point.id into the order property and asks the component to recalculate.
+ * Templates can follow the choice with BX.addCustomEvent('onOzonRocketPickupPointSelected', fn(point)).
+ *
+ * The only checkout script of the project: installed with the module as
+ * /bitrix/js/ozonbridge.ozonrocket/checkout.js; the bridge serves the widget page alone.
  */
 (function (window, document) {
 	'use strict';
@@ -16,6 +20,7 @@
 	var STORAGE_KEY = 'ozonRocketPickupPoint';
 	var BLOCK_ID = 'ozon-rocket-pickup-point';
 	var OVERLAY_ID = 'ozon-rocket-widget-overlay';
+	var SELECTED_EVENT = 'onOzonRocketPickupPointSelected';
 
 	function component() {
 		var bx = window.BX;
@@ -27,6 +32,7 @@
 		return soa && soa.result && soa.result.OZON_ROCKET ? soa.result.OZON_ROCKET : null;
 	}
 
+	/** The component's data is the truth after each refresh; the radio button until the first one. */
 	function checkedDeliveryId() {
 		var soa = component();
 		var list = soa && soa.result && soa.result.DELIVERY ? soa.result.DELIVERY : [];
@@ -35,7 +41,8 @@
 				return String(list[key].ID);
 			}
 		}
-		return null;
+		var radio = document.querySelector('input[name="DELIVERY_ID"]:checked');
+		return radio && radio.value ? String(radio.value) : null;
 	}
 
 	function pickupProperty(code) {
@@ -104,6 +111,15 @@
 		if (overlay && overlay.parentNode) {
 			overlay.parentNode.removeChild(overlay);
 		}
+		if (typeof document.removeEventListener === 'function') {
+			document.removeEventListener('keydown', closeOnEscape);
+		}
+	}
+
+	function closeOnEscape(event) {
+		if (event.key === 'Escape') {
+			closeWidget();
+		}
 	}
 
 	function openWidget(delivery) {
@@ -126,9 +142,11 @@
 		close.type = 'button';
 		close.textContent = '\u00d7';
 		close.title = cfg.messages.close;
+		close.setAttribute('aria-label', cfg.messages.close);
 		close.style.cssText = 'position:absolute;top:4px;right:8px;z-index:1;font-size:28px;line-height:1;border:0;background:none;cursor:pointer;';
 		close.onclick = closeWidget;
 		var frame = document.createElement('iframe');
+		frame.className = 'ozon-rocket-pvz-frame';
 		frame.src = url;
 		frame.title = cfg.messages.title;
 		frame.style.cssText = 'width:100%;height:100%;border:0;';
@@ -141,6 +159,9 @@
 			}
 		};
 		document.body.appendChild(overlay);
+		if (typeof document.addEventListener === 'function') {
+			document.addEventListener('keydown', closeOnEscape);
+		}
 	}
 
 	/** The buyer chose a point: into the order property, then a recalculation. */
@@ -155,8 +176,15 @@
 			return;
 		}
 		input.value = point.id;
+		// Template code that watches the field (validation, custom labels) sees the change too.
+		if (typeof input.dispatchEvent === 'function' && typeof window.Event === 'function') {
+			input.dispatchEvent(new window.Event('change', {bubbles: true}));
+		}
 		remember(point);
 		closeWidget();
+		if (window.BX && typeof window.BX.onCustomEvent === 'function') {
+			window.BX.onCustomEvent(SELECTED_EVENT, [point]);
+		}
 		var soa = component();
 		if (soa && typeof soa.sendRequest === 'function') {
 			soa.sendRequest();
@@ -192,7 +220,7 @@
 		}
 		var button = document.createElement('button');
 		button.type = 'button';
-		button.className = 'btn btn-default';
+		button.className = 'ozon-rocket-pvz-button btn btn-default';
 		button.textContent = current ? cfg.messages.change : cfg.messages.choose;
 		button.onclick = function () { openWidget(delivery); };
 		block.appendChild(button);
@@ -236,8 +264,15 @@
 	}
 	window.OzonRocketCheckout = {choose: choose, render: render};
 
-	if (window.BX) {
+	if (window.BX && typeof window.BX.ready === 'function') {
 		window.BX.ready(render);
+	} else if (document.readyState === 'loading' && typeof document.addEventListener === 'function') {
+		document.addEventListener('DOMContentLoaded', render);
+	} else {
+		render();
+	}
+	// sale.order.ajax rebuilds its blocks after every refresh: put the button back.
+	if (window.BX && typeof window.BX.addCustomEvent === 'function') {
 		window.BX.addCustomEvent('onAjaxSuccess', function () { window.setTimeout(render, 0); });
 	}
 })(window, document);

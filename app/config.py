@@ -14,7 +14,8 @@ class Settings(BaseSettings):
 
     # Unset: an embedded PostgreSQL under ./var/ is started (see app.devdb).
     database_url: str | None = None
-    # Connections per process: the pool keeps this many and opens as many again under load.
+    # Connections per process: the pool keeps this many (at most this many requests use the
+    # database at once, the others queue) and opens as many again for lookups and workers.
     database_pool_size: int = Field(default=20, ge=2, le=200)
     # Tests: a database used as is; unset, the suite creates its own next to DATABASE_URL.
     test_database_url: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -73,6 +74,12 @@ class Conflict(BridgeError):
     status, title, type_slug = 409, "Conflict", "conflict"
 
 
+class ShipmentBusy(BridgeError):
+    """Other requests kept changing the shipment while this one tried: nothing was changed."""
+
+    status, title, type_slug = 503, "Shipment busy", "shipment-busy"
+
+
 class PayloadTooLarge(BridgeError):
     status, title, type_slug = 413, "Payload too large", "payload-too-large"
 
@@ -116,11 +123,15 @@ class BitrixDown(BridgeError):
     status, title, type_slug = 503, "The shop's Bitrix is unavailable", "bitrix-unavailable"
 
 
-def problem_response(body: dict[str, Any], request: Request) -> JSONResponse:
+def problem_response(
+    body: dict[str, Any], request: Request, headers: dict[str, str] | None = None
+) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     if request_id:
         body.setdefault("request_id", request_id)
-    headers = {"X-Request-Id": request_id} if request_id else None
+    headers = dict(headers or {})
+    if request_id:
+        headers["X-Request-Id"] = request_id
     return JSONResponse(
         body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -163,9 +174,30 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        return await _database_problem(
+            request, exc, getattr(exc.orig, "sqlstate", None), lost=exc.connection_invalidated
+        )
+
+    # The hot paths' hand-written SQL runs on asyncpg directly (db.asyncpg_connection).
+    @app.exception_handler(asyncpg.PostgresError)
+    async def asyncpg_error(request: Request, exc: asyncpg.PostgresError) -> JSONResponse:
+        return await _database_problem(request, exc, getattr(exc, "sqlstate", None), lost=False)
+
+    # ConnectionError: the database refused or reset the connection before SQLAlchemy could
+    # wrap it (a checkout's connect); every outside HTTP call wraps its own in httpx errors.
+    @app.exception_handler(ConnectionError)
+    @app.exception_handler(asyncpg.InternalClientError)
+    @app.exception_handler(asyncpg.InterfaceError)
+    @app.exception_handler(asyncpg.PostgresConnectionError)
+    async def asyncpg_connection_lost(request: Request, exc: Exception) -> JSONResponse:
+        return await _database_problem(request, exc, None, lost=True)
+
+    async def _database_problem(
+        request: Request, exc: Exception, sqlstate: object, *, lost: bool
+    ) -> JSONResponse:
         # SQLSTATE class 22 (data exception): the input itself is unusable, e.g. a NUL
         # character in a text or a number out of a column's range: the caller's to fix.
-        if str(getattr(exc.orig, "sqlstate", "") or "").startswith("22"):
+        if str(sqlstate or "").startswith("22"):
             body = {
                 "type": "https://ozon-bridge.dev/problems/invalid-input",
                 "title": "Invalid input",
@@ -174,6 +206,18 @@ def install_error_handlers(app: FastAPI) -> None:
                 "texts, numbers within range.",
             }
             return problem_response(body, request)
+        # A connection the server dropped (a restart, a failover): nothing was committed,
+        # the next attempt gets a fresh connection.
+        if lost or str(sqlstate or "").startswith(("08", "57P")):
+            log.warning("database_unavailable", error_type=type(exc).__name__)
+            body = {
+                "type": "https://ozon-bridge.dev/problems/database-unavailable",
+                "title": "Database unavailable",
+                "status": 503,
+                "detail": "The bridge lost its database connection; nothing was changed. "
+                "Retry in a few seconds.",
+            }
+            return problem_response(body, request, headers={"Retry-After": "5"})
         return await unexpected_error(request, exc)
 
     @app.exception_handler(Exception)

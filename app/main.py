@@ -172,8 +172,10 @@ def build_runtime(
     return Runtime(
         # Requests queue here, first come first served, rather than in the pool, whose waiters
         # a newcomer can overtake: under load some requests then waited 30 s for a connection.
-        # A few connections stay free for the background work.
-        request_sessions=asyncio.Semaphore(max(1, 2 * settings.database_pool_size - 4)),
+        # At most the pool's kept connections: past them each request opened and closed a
+        # connection of its own (half the throughput at 32 concurrent webhooks); the overflow
+        # is left to lookups and the background work.
+        request_sessions=asyncio.Semaphore(settings.database_pool_size),
         settings=settings,
         engine=engine,
         session_factory=sessions,

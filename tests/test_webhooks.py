@@ -17,13 +17,13 @@ from tests.conftest import ShopHandle
 from tests.test_shipments import shipment_body
 
 
-async def db_rows(settings: Settings, sql: str) -> list[dict[str, Any]]:
+async def db_rows(settings: Settings, sql: str, *args: Any) -> list[dict[str, Any]]:
     u = make_url(settings.database_url or "")
     conn = await asyncpg.connect(
         host=u.query.get("host") or u.host, port=u.port, user=u.username, database=u.database
     )
     try:
-        return [dict(r) for r in await conn.fetch(sql)]
+        return [dict(r) for r in await conn.fetch(sql, *args)]
     finally:
         await conn.close()
 

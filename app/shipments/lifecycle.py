@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,8 +43,7 @@ async def apply_status(
     """
     now = datetime.now(UTC)
     shipment.last_ozon_update_at = now
-    if report.tracking_number and not shipment.tracking_number:
-        shipment.tracking_number = report.tracking_number
+    shipment.tracking_number = tracking_after(shipment.tracking_number, report.tracking_number)
     current = None if shipment.status == "pending" else shipment.status
     if not statuses.moves_forward(current, report.status):
         return False
@@ -68,21 +68,62 @@ async def apply_status(
         shop_id=shipment.shop_id,
         shipment_id=shipment.id,
         kind=STATUS_PUSH,
-        payload={
-            "bitrix_order_id": shipment.bitrix_order_id,
-            "bitrix_shipment_id": shipment.bitrix_shipment_id,
-            "bitrix_delivery_id": shipment.bitrix_delivery_id,
-            "ozon_status": report.status,
-            "ozon_order_id": shipment.ozon_order_id,
-            "status_id": target.shipment_status,
-            "order_status_id": target.order_status,
-            # Bitrix needs the tracking number once; later pushes leave it as the shop keeps it.
-            "tracking_number": shipment.tracking_number if first_push else None,
-        },
+        payload=status_push_payload(
+            PushSubject(
+                shipment.bitrix_order_id,
+                shipment.bitrix_shipment_id,
+                shipment.bitrix_delivery_id,
+                shipment.ozon_order_id,
+            ),
+            report.status,
+            target,
+            tracking_number=shipment.tracking_number if first_push else None,
+        ),
     )
     # After the status push in the same transaction: Bitrix sees the status, then the basket.
     await returns.on_status(session, shipment, service, report.status)
     return True
+
+
+@dataclass(frozen=True)
+class PushSubject:
+    """Which Bitrix shipment a status push is for."""
+
+    bitrix_order_id: int
+    bitrix_shipment_id: int
+    bitrix_delivery_id: int
+    ozon_order_id: str | None
+
+
+def tracking_after(current: str | None, reported: str | None) -> str | None:
+    """The first tracking number the carrier reports is kept; later ones do not replace it."""
+    if current or not reported:
+        return current
+    return reported
+
+
+def status_push_payload(
+    subject: PushSubject,
+    ozon_status: str,
+    target: statuses.BitrixTarget,
+    *,
+    tracking_number: str | None,
+) -> dict[str, Any]:
+    """The outbox message that sets the Bitrix shipment (and maybe order) status.
+
+    `tracking_number` only with the first push: Bitrix needs it once, and later pushes leave it
+    as the shop keeps it.
+    """
+    return {
+        "bitrix_order_id": subject.bitrix_order_id,
+        "bitrix_shipment_id": subject.bitrix_shipment_id,
+        "bitrix_delivery_id": subject.bitrix_delivery_id,
+        "ozon_status": ozon_status,
+        "ozon_order_id": subject.ozon_order_id,
+        "status_id": target.shipment_status,
+        "order_status_id": target.order_status,
+        "tracking_number": tracking_number,
+    }
 
 
 def record_outcomes(

@@ -1,6 +1,7 @@
-"""Hot-path lookups (token → shop, delivery-service config) with a short in-process TTL.
+"""Hot-path lookups (token → shop, delivery-service config, webhook secrets) with a short TTL.
 
-A checkout recalculates many times a minute; these keep calculate off the database. A change
+A checkout recalculates many times a minute and Ozon sends bursts of webhooks; these keep both
+off the database. A change
 made through this process is seen at once (invalidate); other processes see it within the TTL.
 When an entry expires under load, the requests that miss it together share one query.
 """
@@ -22,6 +23,7 @@ from app.shops.service import (
     DeliveryServiceConfig,
     delivery_service_config,
     delivery_service_missing,
+    webhook_secrets,
 )
 
 _MISSING = object()
@@ -46,7 +48,9 @@ class ShopLookup:
         self._configs: TTLCache[ConfigKey, DeliveryServiceConfig] = TTLCache(
             maxsize=maxsize, ttl=ttl
         )
+        self._secrets: TTLCache[uuid.UUID, tuple[str, ...]] = TTLCache(maxsize=maxsize, ttl=ttl)
         self._token_reads: dict[str, asyncio.Task[uuid.UUID | None]] = {}
+        self._secret_reads: dict[uuid.UUID, asyncio.Task[tuple[str, ...]]] = {}
         self._config_reads: dict[ConfigKey, asyncio.Task[DeliveryServiceConfig | None]] = {}
 
     async def shop_for_token(self, token: str) -> uuid.UUID | None:
@@ -67,6 +71,18 @@ class ShopLookup:
             raise delivery_service_missing(bitrix_delivery_id)
         return config
 
+    async def webhook_secrets(self, shop_id: uuid.UUID) -> tuple[str, ...]:
+        """The shop's webhook signing secrets, decrypted; none for an unknown shop."""
+        found = self._secrets.get(shop_id)
+        if found is not None:
+            return found
+        return await _shared(self._secret_reads, shop_id, self._read_secrets)
+
+    def invalidate_shop(self, shop_id: uuid.UUID) -> None:
+        """After a shop changed (its webhook secrets): this process verifies with the new ones."""
+        self._secrets.pop(shop_id, None)
+        self._secret_reads.pop(shop_id, None)
+
     def invalidate(self, shop_id: uuid.UUID, bitrix_delivery_id: int) -> None:
         key = (shop_id, bitrix_delivery_id)
         self._configs.pop(key, None)
@@ -79,6 +95,14 @@ class ShopLookup:
             shop_id = await session.scalar(select(Shop.id).where(Shop.token_hash == digest))
         self._tokens[digest] = shop_id
         return shop_id
+
+    async def _read_secrets(self, shop_id: uuid.UUID) -> tuple[str, ...]:
+        async with self._sessions() as session:
+            shop = await session.get(Shop, shop_id)
+        secrets = tuple(webhook_secrets(shop, self._box)) if shop is not None else ()
+        if self._secret_reads.get(shop_id) is asyncio.current_task():
+            self._secrets[shop_id] = secrets
+        return secrets
 
     async def _read_config(self, key: ConfigKey) -> DeliveryServiceConfig | None:
         shop_id, bitrix_delivery_id = key

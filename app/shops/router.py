@@ -67,6 +67,8 @@ async def update_shop(
         allow_local=runtime.settings.allow_local_urls,
         allowed_hosts=runtime.settings.bitrix_allowed_hosts(),
     )
+    await session.commit()  # before invalidating, so no reader re-caches the old secrets
+    runtime.lookup.invalidate_shop(shop_id)
     return service.shop_out(shop, runtime.secrets)
 
 

@@ -249,6 +249,8 @@ class DeliveryServiceConfig:
     rules: PricingRules
     fallback_price: Decimal | None
     default_package: Package
+    # Ozon status -> Bitrix ids, the shop's overrides of statuses.DEFAULT_STATUS_DEFS.
+    status_map: dict[str, dict[str, str | None]]
 
 
 def delivery_service_config(service: DeliveryService, box: SecretBox) -> DeliveryServiceConfig:
@@ -272,6 +274,7 @@ def delivery_service_config(service: DeliveryService, box: SecretBox) -> Deliver
         ),
         fallback_price=service.fallback_price,
         default_package=Package(**service.default_package),
+        status_map=service.status_map,
     )
 
 

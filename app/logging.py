@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 import sys
 from collections.abc import MutableMapping
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -124,6 +126,42 @@ def _stdout_logger(name: str = "", *_args: Any) -> _StdoutLogger:
     return _StdoutLogger(name)
 
 
+class _AccessLog:
+    """The line every request writes, rendered here when the output is JSON at INFO.
+
+    The same line structlog's chain would write (context variables, level, logger, timestamp,
+    secrets redacted), without the chain: through it, this line was a tenth of a cached
+    calculate's CPU.
+    """
+
+    def __init__(self) -> None:
+        self.direct = False
+        self.enabled = True
+        self._fallback = structlog.get_logger("app.access")
+
+    def write(self, **fields: Any) -> None:
+        if not self.direct:
+            self._fallback.info("request", **fields)
+            return
+        if not self.enabled:
+            return
+        event: dict[str, Any] = {
+            **fields,
+            "event": "request",
+            **structlog.contextvars.get_contextvars(),
+            "level": "info",
+            "logger": "app.access",
+            "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        }
+        REDACTOR(None, "", event)
+        out = sys.stdout
+        out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        out.flush()
+
+
+ACCESS_LOG = _AccessLog()
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     """One JSON line per event on stdout, ours (structlog) and other libraries' (stdlib) alike."""
     renderer: Any = (
@@ -156,6 +194,8 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     handler = _StdoutHandler()
     handler.setFormatter(formatter)
     root.handlers = [handler]
+    ACCESS_LOG.direct = json
+    ACCESS_LOG.enabled = root.level <= logging.INFO
     # uvicorn's access log duplicates our one-line-per-request log.
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
 import time
-import uuid
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.logging import ACCESS_LOG
 from app.metrics import Metrics
 
-log = structlog.get_logger("app.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Request ids: 32 hex characters like a uuid4's, unique across processes by a random prefix
+# and within one by a counter (uuid4 read the OS's random source on every request).
+_ID_PREFIX = os.urandom(6).hex()
+_ID_COUNTER = itertools.count(int.from_bytes(os.urandom(4), "big"))
+
+
+def new_request_id() -> str:
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):020x}"
 
 
 class RequestContext:
@@ -29,7 +38,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and _SAFE_ID.match(incoming) else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         declared = _header(scope, b"content-length")
         if declared and declared.isdigit() and int(declared) > self.max_body:
@@ -63,8 +72,7 @@ class RequestContext:
             # The template (/api/v1/shipments/{shipment_id}), never the raw path: bounded labels.
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             seconds = time.perf_counter() - started
-            log.info(
-                "request",
+            ACCESS_LOG.write(
                 method=scope["method"],
                 route=route,
                 status=status,

@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.bitrix.client import BitrixRestClient
+from app.calculate.bodies import ValidatedBodies
 from app.calculate.cache import SharedTTLCache
 from app.calculate.service import CachedQuote
 from app.config import Settings
@@ -32,6 +33,7 @@ class Runtime:
     bitrix: BitrixRestClient
     bitrix_http: httpx.AsyncClient
     metrics: Metrics = field(default_factory=Metrics)
+    calculate_bodies: ValidatedBodies = field(default_factory=ValidatedBodies)
 
     async def aclose(self) -> None:
         await self.ozon_http.aclose()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
 
 from app.domain.money import money
 
@@ -29,3 +29,28 @@ class StrictModel(BaseModel):
 
 class ResponseModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON schema with its `$defs` put in place, to embed in the OpenAPI document
+    of a route that reads its body itself (`openapi_extra`)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(value) for value in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
+def json_body_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """A body's validation errors located as FastAPI locates them (`body`, then the field)."""
+    return [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]

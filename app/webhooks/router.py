@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import structlog
 from fastapi import APIRouter, Request, Response
@@ -11,28 +10,11 @@ from fastapi import APIRouter, Request, Response
 from app.db import asyncpg_connection
 from app.errors import ERROR_RESPONSES, NotFound
 from app.runtime import Runtime
+from app.schemas import inline_schema
 from app.webhooks import direct_apply, service
 from app.webhooks.schemas import OzonWebhook, WebhookAck
 
 router = APIRouter(tags=["webhooks"], responses=ERROR_RESPONSES)
-
-
-def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
-    """A model's JSON schema with its `$defs` put in place, to embed in the OpenAPI document."""
-    defs = schema.pop("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref", "")
-            if ref.startswith("#/$defs/"):
-                return walk(defs[ref.removeprefix("#/$defs/")])
-            return {key: walk(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [walk(value) for value in node]
-        return node
-
-    result: dict[str, Any] = walk(schema)
-    return result
 
 
 # The route reads its path, header and body itself (FastAPI's parameter machinery was a tenth of
@@ -55,7 +37,7 @@ _OPENAPI = {
     ],
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": _inlined(OzonWebhook.model_json_schema())}},
+        "content": {"application/json": {"schema": inline_schema(OzonWebhook)}},
     },
 }
 

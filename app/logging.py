@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -131,13 +132,18 @@ class _AccessLog:
 
     The same line structlog's chain would write (context variables, level, logger, timestamp,
     secrets redacted), without the chain: through it, this line was a tenth of a cached
-    calculate's CPU.
+    calculate's CPU. Request lines are flushed together, at most FLUSH_AFTER seconds late (a
+    flush per line, a system call each, was another twentieth); any other line flushes them
+    at once, so the order of lines never changes.
     """
+
+    FLUSH_AFTER = 0.05
 
     def __init__(self) -> None:
         self.direct = False
         self.enabled = True
         self._fallback = structlog.get_logger("app.access")
+        self._flush_pending = False
 
     def write(self, **fields: Any) -> None:
         if not self.direct:
@@ -154,9 +160,20 @@ class _AccessLog:
             "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         }
         REDACTOR(None, "", event)
-        out = sys.stdout
-        out.write(json.dumps(event, ensure_ascii=False) + "\n")
-        out.flush()
+        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+        if self._flush_pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop to flush later from
+            sys.stdout.flush()
+            return
+        self._flush_pending = True
+        loop.call_later(self.FLUSH_AFTER, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        sys.stdout.flush()
 
 
 ACCESS_LOG = _AccessLog()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
+import sys
 
 import pytest
 import structlog
@@ -45,3 +48,26 @@ def test_no_request_line_below_info(capsys: pytest.CaptureFixture[str]) -> None:
     finally:
         configure_logging("INFO", json=True)
     assert capsys.readouterr().out == ""
+
+
+async def test_request_lines_reach_the_output_within_the_flush_delay() -> None:
+    configure_logging("INFO", json=True)
+    flushed: list[str] = []
+
+    class Recording(io.StringIO):
+        def flush(self) -> None:
+            flushed.append(self.getvalue())
+
+    recording = Recording()
+    original = sys.stdout
+    sys.stdout = recording
+    try:
+        ACCESS_LOG.write(method="GET", route="/healthz", status=200, duration_ms=0.1)
+        ACCESS_LOG.write(method="GET", route="/readyz", status=200, duration_ms=0.2)
+        assert flushed == []  # not yet: one flush for both, a little later
+        await asyncio.sleep(ACCESS_LOG.FLUSH_AFTER * 2)
+    finally:
+        sys.stdout = original
+    assert len(flushed) == 1
+    routes = [json.loads(line)["route"] for line in flushed[0].splitlines()]
+    assert routes == ["/healthz", "/readyz"]

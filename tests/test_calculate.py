@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -216,3 +217,30 @@ async def test_admin_can_calculate_for_any_shop(
 ) -> None:
     resp = await client.post("/api/v1/calculate", json=calc_body(shop), headers=ADMIN)
     assert resp.status_code == 200
+
+
+async def test_a_body_seen_before_is_still_checked_against_the_token(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await make_shop(client, name="Owner")
+    other = await make_shop(client, name="Other")
+    raw = json.dumps(calc_body(owner)).encode()
+    headers = {"Content-Type": "application/json"}
+    mine = await client.post("/api/v1/calculate", content=raw, headers=owner.headers | headers)
+    assert mine.status_code == 200
+    # The same bytes, already validated once, from another shop's token.
+    theirs = await client.post("/api/v1/calculate", content=raw, headers=other.headers | headers)
+    assert theirs.status_code == 404
+    assert theirs.headers["content-type"] == "application/problem+json"
+    again = await client.post("/api/v1/calculate", content=raw, headers=owner.headers | headers)
+    assert again.json()["cached"] is True
+
+
+async def test_invalid_json_is_a_422_naming_the_body(
+    client: httpx.AsyncClient, shop: ShopHandle
+) -> None:
+    for raw in (b"{not json", b"", b"[]"):
+        resp = await client.post("/api/v1/calculate", content=raw, headers=shop.headers)
+        assert resp.status_code == 422, raw
+        assert resp.headers["content-type"] == "application/problem+json"
+        assert resp.json()["errors"][0]["loc"][0] == "body"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from cachetools import LRUCache
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
@@ -9,8 +12,22 @@ from pydantic import ValidationError
 from app.calculate.schemas import CalculateRequest
 from app.schemas import json_body_errors
 
+if TYPE_CHECKING:
+    from app.calculate.service import QuoteKey
+    from app.domain.carrier import QuoteRequest
+
 # Larger bodies (many packages) are validated every time: the memo stays a few MB at most.
 _MEMO_MAX_BYTES = 4096
+
+
+@dataclass
+class ParsedBody:
+    """A validated body, and its request to Ozon as last worked out (for which settings)."""
+
+    body: CalculateRequest
+    # (delivery service id, settings version), the request, its cache key: see
+    # service.prepared_quote.
+    quote: tuple[tuple[object, int], QuoteRequest, QuoteKey] | None = None
 
 
 class ValidatedBodies:
@@ -20,16 +37,16 @@ class ValidatedBodies:
     """
 
     def __init__(self, maxsize: int = 4096) -> None:
-        self._bodies: LRUCache[bytes, CalculateRequest] = LRUCache(maxsize=maxsize)
+        self._bodies: LRUCache[bytes, ParsedBody] = LRUCache(maxsize=maxsize)
 
-    def parse(self, raw: bytes) -> CalculateRequest:
+    def parse(self, raw: bytes) -> ParsedBody:
         """The body as a CalculateRequest, or a 422 naming the fields, as FastAPI would."""
-        body = self._bodies.get(raw)
-        if body is None:
+        parsed = self._bodies.get(raw)
+        if parsed is None:
             try:
-                body = CalculateRequest.model_validate_json(raw)
+                parsed = ParsedBody(CalculateRequest.model_validate_json(raw))
             except ValidationError as exc:
                 raise RequestValidationError(json_body_errors(exc)) from None
             if len(raw) <= _MEMO_MAX_BYTES:
-                self._bodies[raw] = body
-        return body
+                self._bodies[raw] = parsed
+        return parsed

@@ -44,7 +44,8 @@ async def calculate(request: Request) -> Response:
     → 200 with empty `options` and `selected: null`."""
     runtime: Runtime = request.app.state.runtime
     principal = await principal_of(request, runtime)
-    body = runtime.calculate_bodies.parse(await request.body())
+    parsed = runtime.calculate_bodies.parse(await request.body())
+    body = parsed.body
     principal.require_shop(body.shop_id, "delivery service")
     config = await runtime.lookup.delivery_service(body.shop_id, body.bitrix_delivery_id)
     if body.delivery_type == "to_pickup_point" and body.pickup_point_id is not None:
@@ -52,7 +53,7 @@ async def calculate(request: Request) -> Response:
             packages = body.packages or (config.default_package,)
             await check_pickup_point(session, body.pickup_point_id, packages)
     answer = await service.calculate(
-        body,
+        parsed,
         config,
         carrier=runtime.carrier,
         cache=runtime.quote_cache,

@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 
+from app.calculate.bodies import ParsedBody
 from app.calculate.cache import SharedTTLCache
 from app.calculate.schemas import CalculateRequest, CalculateResponse, OptionOut, SelectedOut
 from app.domain import quotes
@@ -89,8 +90,19 @@ def _fold(value: object) -> object:
 _ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
 
 
+def prepared_quote(
+    parsed: ParsedBody, config: DeliveryServiceConfig
+) -> tuple[QuoteRequest, QuoteKey]:
+    """The request to Ozon and its cache key, worked out once per body and settings version."""
+    settings = (config.id, config.version)
+    if parsed.quote is None or parsed.quote[0] != settings:
+        request = quote_request(parsed.body, config)
+        parsed.quote = (settings, request, cache_key(request, config))
+    return parsed.quote[1], parsed.quote[2]
+
+
 async def calculate(
-    body: CalculateRequest,
+    parsed: ParsedBody,
     config: DeliveryServiceConfig,
     *,
     carrier: Carrier,
@@ -98,8 +110,8 @@ async def calculate(
     deadline: float,
 ) -> CalculateResponse | bytes:
     """The answer; for a cache hit, its JSON bytes as already built for an earlier hit."""
-    request = quote_request(body, config)
-    key = cache_key(request, config)
+    body = parsed.body
+    request, key = prepared_quote(parsed, config)
     hit = cache.get(key)
     if hit is not None:
         # The checkout recalculating: nothing to wait for, so no deadline to arm.

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import httpx
 import structlog
+from httpx_aiohttp import AiohttpTransport
 from pydantic import ValidationError
 
 from app.config import Settings
@@ -53,7 +54,11 @@ def build_http_client(
 ) -> httpx.AsyncClient:
     """The one pooled client per process for Ozon Rocket; the lifespan creates and closes it.
 
-    `transport` lets the sandbox emulator be mounted in-process (ASGI) for the demo and tests.
+    httpx is the interface; aiohttp carries the bytes. httpcore's own transport wrote a request's
+    headers and body as separate socket writes, each behind an anyio checkpoint: ~0.7 ms of CPU
+    per call, most of what a cache miss added to a checkout (bench/RESULTS.md, "Cold"). Timeouts
+    map onto aiohttp's (connect, read, pool) and its errors onto httpx's, so nothing above sees
+    the difference. `transport` mounts the sandbox in-process (ASGI) for the demo and tests.
     """
     timeout = httpx.Timeout(
         connect=settings.ozon_connect_timeout,
@@ -68,7 +73,7 @@ def build_http_client(
         base_url=settings.ozon_base_url,
         timeout=timeout,
         limits=limits,
-        transport=transport,
+        transport=transport or AiohttpTransport(limits=limits),
         headers={"Accept": "application/json", "User-Agent": "ozon-rocket-bridge"},
     )
 

@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 // Bitrix reads these defaults for Option::get('ozonbridge.ozonrocket', ...).
 $ozonbridge_ozonrocket_default_option = [
     'shipment_trigger' => 'allow_delivery',

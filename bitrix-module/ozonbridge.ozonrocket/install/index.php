@@ -164,7 +164,8 @@ class ozonbridge_ozonrocket extends CModule
             return;
         }
         $code = \OzonBridge\OzonRocket\Module::DEFAULT_PICKUP_PROPERTY_CODE;
-        $created = [];
+        // An earlier install's properties, kept by "keep data", stay ours to remove later.
+        $created = $this->createdProperties();
         $personTypes = \CSalePersonType::GetList(['SORT' => 'ASC'], []);
         while ($personType = $personTypes->Fetch()) {
             $personTypeId = (int) $personType['ID'];
@@ -201,7 +202,20 @@ class ozonbridge_ozonrocket extends CModule
                 $created[] = (int) $id;
             }
         }
-        Option::set($this->MODULE_ID, self::CREATED_PROPERTIES_OPTION, implode(',', $created));
+        Option::set($this->MODULE_ID, self::CREATED_PROPERTIES_OPTION, implode(',', array_unique($created)));
+    }
+
+    /** @return list<int> ids of the order properties this module created */
+    private function createdProperties(): array
+    {
+        $ids = [];
+        foreach (explode(',', (string) Option::get($this->MODULE_ID, self::CREATED_PROPERTIES_OPTION, '')) as $id) {
+            if ((int) $id > 0) {
+                $ids[] = (int) $id;
+            }
+        }
+
+        return $ids;
     }
 
     /** Only the properties this module created: a shop's own OZON_PVZ stays. */
@@ -210,10 +224,8 @@ class ozonbridge_ozonrocket extends CModule
         if (!Loader::includeModule('sale')) {
             return;
         }
-        foreach (explode(',', (string) Option::get($this->MODULE_ID, self::CREATED_PROPERTIES_OPTION, '')) as $id) {
-            if ((int) $id > 0) {
-                \CSaleOrderProps::Delete((int) $id);
-            }
+        foreach ($this->createdProperties() as $id) {
+            \CSaleOrderProps::Delete($id);
         }
     }
 

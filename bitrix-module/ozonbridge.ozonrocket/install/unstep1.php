@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 use Bitrix\Main\Localization\Loc;
 
 defined('B_PROLOG_INCLUDED') && B_PROLOG_INCLUDED === true || die();

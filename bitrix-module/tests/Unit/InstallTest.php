@@ -102,6 +102,22 @@ final class InstallTest extends ModuleTestCase
         self::assertCount(2, \CSaleOrderProps::$rows);
     }
 
+    public function testAReinstallAfterKeepingDataStillRemovesTheModulesPropertiesLater(): void
+    {
+        \CSaleOrderProps::$rows[7] = ['ID' => 7, 'PERSON_TYPE_ID' => 1, 'CODE' => 'OZON_PVZ'];
+        $module = new \ozonbridge_ozonrocket();
+        $module->DoInstall();
+        Application::getInstance()->request = ['step' => '2', 'savedata' => 'Y'];
+        $module->DoUninstall();
+
+        $module->DoInstall();
+        self::assertCount(2, \CSaleOrderProps::$rows, 'the kept property is reused, not duplicated');
+        Application::getInstance()->request = ['step' => '2', 'savedata' => 'N'];
+        $module->DoUninstall();
+
+        self::assertSame([7], array_keys(\CSaleOrderProps::$rows), 'the property the first install created is gone, the shop\'s own stays');
+    }
+
     public function testAShopWithoutTheSaleModuleIsRefused(): void
     {
         ModuleManager::$installed = ['main' => true];

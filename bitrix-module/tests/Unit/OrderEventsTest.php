@@ -64,16 +64,20 @@ final class OrderEventsTest extends ModuleTestCase
     {
         $this->useOptions(new Options(shipmentTrigger: Options::TRIGGER_STATUS, shipmentTriggerStatus: 'P'));
         $shop = Shop::install();
-        [$order] = $shop->order(ProfileType::COURIER, ['allowDelivery' => 'Y']);
+        [$order, $shipment] = $shop->order(ProfileType::COURIER, ['allowDelivery' => 'Y']);
         self::assertSame([], $this->bridge->to('POST', '/api/v1/shipments'), 'allow delivery is not the trigger here');
 
         $order->setField('STATUS_ID', 'F');
         $order->save();
         self::assertSame([], $this->bridge->to('POST', '/api/v1/shipments'));
 
+        // Bitrix sends OnSaleStatusOrderChange after OnSaleOrderSaved: the same save still sends.
         $order->setField('STATUS_ID', 'P');
         $order->save();
         self::assertCount(1, $this->bridge->to('POST', '/api/v1/shipments'));
+        $saved = Order::load($order->getId())?->getShipmentCollection()->getItemById($shipment->getId());
+        self::assertSame('RKT-4F2A9C', $saved?->getField('DELIVERY_DOC_NUM'));
+        self::assertSame('P', Order::load($order->getId())?->getField('STATUS_ID'), 'the module\'s save kept the new status');
     }
 
     public function testWithTheTriggerOffNothingIsSent(): void

@@ -3,8 +3,9 @@
 // Stand-ins for the Bitrix "sale" module classes the module touches. Names and method signatures
 // follow the current core; behaviour is reduced to what the module relies on:
 // - Order::load() returns a fresh copy of what was last saved (like reading the database);
-// - Order::save() fires the deferred order events and OnSaleOrderSaved like Bitrix does, and
-//   applies the user-budget pool (inner-account credits) after the payments, ignoring its
+// - Order::save() fires events in Bitrix's order: OnShipmentAllowDelivery while the shipments
+//   are saved, then OnSaleOrderSaved, then the delayed OnSaleStatusOrderChange (EventsPool);
+//   it applies the user-budget pool (inner-account credits) after the payments, ignoring its
 //   result, as OrderBase::save() → Order::saveEntities() does; a refused save writes nothing;
 // - a basket line cannot shrink below what non-system shipments hold, and a deducted shipment's
 //   goods cannot change (Bitrix refuses both).
@@ -169,12 +170,7 @@ namespace Bitrix\Sale {
             }
             $this->fields['PRICE'] = round($price, 2);
 
-            // Deferred events, as Bitrix fires them inside save().
-            if (($this->savedFields['STATUS_ID'] ?? null) !== $this->fields['STATUS_ID'] && !$isNew) {
-                (new Event('sale', 'OnSaleStatusOrderChange', [
-                    'ENTITY' => $this, 'VALUE' => $this->fields['STATUS_ID'], 'OLD_VALUE' => $this->savedFields['STATUS_ID'] ?? null,
-                ]))->send();
-            }
+            // Shipment::save() inside saveEntities() fires its allow-delivery event at once.
             foreach ($this->shipments as $shipment) {
                 $before = $this->savedAllowDelivery[spl_object_id($shipment)] ?? 'N';
                 if ($shipment->getField('ALLOW_DELIVERY') === 'Y' && $before !== 'Y') {
@@ -182,6 +178,7 @@ namespace Bitrix\Sale {
                 }
             }
 
+            $savedStatus = $this->savedFields['STATUS_ID'] ?? null;
             $this->savedFields = $this->fields;
             $this->savedAllowDelivery = [];
             foreach ($this->shipments as $shipment) {
@@ -190,7 +187,15 @@ namespace Bitrix\Sale {
             }
             self::$db[$this->getId()] = serialize($this);
             self::$saves[$this->getId()] = (self::$saves[$this->getId()] ?? 0) + 1;
+            $statusChanged = !$isNew && ($savedStatus ?? null) !== $this->fields['STATUS_ID'];
             (new Event('sale', 'OnSaleOrderSaved', ['ENTITY' => $this, 'IS_NEW' => $isNew]))->send();
+            // OrderBase::save(): callEventOnSaleOrderSaved(), then callDelayedEvents() — the
+            // status change sits in EventsPool and is sent after OnSaleOrderSaved.
+            if ($statusChanged) {
+                (new Event('sale', 'OnSaleStatusOrderChange', [
+                    'ENTITY' => $this, 'VALUE' => $this->fields['STATUS_ID'], 'OLD_VALUE' => $savedStatus,
+                ]))->send();
+            }
 
             return $result;
         }

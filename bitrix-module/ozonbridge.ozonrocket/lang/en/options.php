@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 $MESS['OZONROCKET_OPT_TAB'] = 'Ozon Rocket';
 $MESS['OZONROCKET_OPT_TAB_TITLE'] = 'Shipments, refunds and checkout';
 $MESS['OZONROCKET_OPT_SAVE'] = 'Save';

@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 $MESS['OZONROCKET_OPT_TAB'] = 'Ozon Rocket';
 $MESS['OZONROCKET_OPT_TAB_TITLE'] = 'Отгрузки, возвраты и оформление заказа';
 $MESS['OZONROCKET_OPT_SAVE'] = 'Сохранить';

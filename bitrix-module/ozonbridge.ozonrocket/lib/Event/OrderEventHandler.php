@@ -16,8 +16,10 @@ use OzonBridge\OzonRocket\Shipment\ShipmentService;
 
 /**
  * Sends Ozon Rocket shipments to the bridge on the shop's trigger (an order status, or "delivery
- * allowed"). Bitrix fires those events inside Order::save(), so they only note the shipment; the
- * work happens on OnSaleOrderSaved, on a freshly loaded order, saved under the LoopGuard.
+ * allowed"). OnShipmentAllowDelivery fires while the shipments are being saved, so it only notes
+ * the shipment and the work happens on OnSaleOrderSaved. OnSaleStatusOrderChange is one of the
+ * delayed events OrderBase::save() sends after OnSaleOrderSaved, when everything is written, so
+ * it sends at once. Either way on a freshly loaded order, saved under the LoopGuard.
  *
  * No loops, no second create: the module's own saves run under the LoopGuard; a shipment that
  * carries an Ozon order id is not sent again; and the bridge itself answers a repeated Bitrix
@@ -32,7 +34,7 @@ final class OrderEventHandler
     {
     }
 
-    /** sale:OnSaleStatusOrderChange (ENTITY: Order, VALUE: the new status). */
+    /** sale:OnSaleStatusOrderChange (ENTITY: Order, VALUE: the new status), after the order is saved. */
     public static function onSaleStatusOrderChange(Event $event): void
     {
         self::guarded(static function () use ($event): void {
@@ -41,11 +43,18 @@ final class OrderEventHandler
             if ($options->shipmentTrigger !== Options::TRIGGER_STATUS
                 || $options->shipmentTriggerStatus === ''
                 || !$order instanceof Order
+                || (int) $order->getId() <= 0
                 || (string) $event->getParameter('VALUE') !== $options->shipmentTriggerStatus) {
                 return;
             }
+            $shipmentIds = [];
             foreach ($order->getShipmentCollection() as $shipment) {
-                self::enqueue($order, $shipment);
+                if ((int) $shipment->getId() > 0 && self::isCandidate($shipment)) {
+                    $shipmentIds[] = (int) $shipment->getId();
+                }
+            }
+            if ($shipmentIds !== []) {
+                self::send((int) $order->getId(), $shipmentIds);
             }
         });
     }
@@ -132,12 +141,17 @@ final class OrderEventHandler
 
     private static function enqueue(Order $order, Shipment $shipment): void
     {
-        if ($shipment->isSystem()
-            || ShipmentService::isSent($shipment)
-            || DeliveryLookup::profile((int) $shipment->getDeliveryId()) === null) {
-            return;
+        if (self::isCandidate($shipment)) {
+            self::$queue[spl_object_id($order)][spl_object_id($shipment)] = $shipment;
         }
-        self::$queue[spl_object_id($order)][spl_object_id($shipment)] = $shipment;
+    }
+
+    /** An Ozon Rocket shipment not sent yet. */
+    private static function isCandidate(Shipment $shipment): bool
+    {
+        return !$shipment->isSystem()
+            && !ShipmentService::isSent($shipment)
+            && DeliveryLookup::profile((int) $shipment->getDeliveryId()) !== null;
     }
 
     /** Our own saves are not triggers; and an event handler never breaks the save it rides on. */

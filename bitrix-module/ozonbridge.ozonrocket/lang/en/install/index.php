@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 $MESS['OZONROCKET_MODULE_NAME'] = 'Ozon Rocket: delivery through the bridge';
 $MESS['OZONROCKET_MODULE_DESCRIPTION'] = 'The Ozon Rocket delivery service (courier, pickup points, Next Day), automatic shipment creation, pickup-point choice at checkout, partial acceptance and refunds inside Bitrix.';
 $MESS['OZONROCKET_PARTNER_NAME'] = 'Ozon Rocket Bridge';

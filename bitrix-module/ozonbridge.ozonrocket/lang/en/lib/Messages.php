@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 $MESS['OZONROCKET_HANDLER_TITLE'] = 'Ozon Rocket';
 $MESS['OZONROCKET_HANDLER_DESCRIPTION'] = 'Ozon Rocket delivery through the bridge: courier, pickup points, Next Day. Rates, orders and statuses live in the bridge.';
 $MESS['OZONROCKET_PROFILE_TITLE'] = 'Ozon Rocket: profile';

@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 $MESS['OZONROCKET_MODULE_NAME'] = 'Ozon Rocket: доставка через мост';
 $MESS['OZONROCKET_MODULE_DESCRIPTION'] = 'Служба доставки Ozon Rocket (курьер, пункты выдачи, Next Day), автоматическая передача отгрузок, выбор пункта выдачи в оформлении заказа, частичный выкуп и возвраты внутри Битрикса.';
 $MESS['OZONROCKET_PARTNER_NAME'] = 'Ozon Rocket Bridge';

@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 $MESS['OZONROCKET_HANDLER_TITLE'] = 'Ozon Rocket';
 $MESS['OZONROCKET_HANDLER_DESCRIPTION'] = 'Доставка Ozon Rocket через мост: курьер, пункты выдачи, Next Day. Расчёт, заказы и статусы — в мосте.';
 $MESS['OZONROCKET_PROFILE_TITLE'] = 'Ozon Rocket: профиль';

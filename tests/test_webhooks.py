@@ -127,6 +127,51 @@ async def test_any_of_several_v1_entries_and_both_rotation_secrets_verify(
         f"/webhooks/ozon-rocket/{shop.id}", content=body, headers={"X-Ozon-Signature": header}
     )
     assert resp.status_code == 200, resp.text
+    # Ozon may still sign with the old secret until the rotation ends on its side.
+    old = await post_signed(
+        client,
+        shop,
+        event(shipment["ozon_order_id"], "arrived", "e-rot-old"),
+        secret=shop.webhook_secret,
+    )
+    assert old.status_code == 200, old.text
+    assert old.json()["outcome"] == "applied"
+    # Once the old secret is dropped, it no longer opens the door.
+    await client.patch(
+        f"/api/v1/shops/{shop.id}",
+        json={"ozon_webhook_secrets": [new_secret]},
+        headers=shop.headers,
+    )
+    dropped = await post_signed(
+        client,
+        shop,
+        event(shipment["ozon_order_id"], "delivered", "e-rot-gone"),
+        secret=shop.webhook_secret,
+    )
+    assert dropped.status_code == 401
+
+
+async def test_signed_bodies_postgresql_cannot_store_are_422_and_change_nothing(
+    client: httpx.AsyncClient, shop: ShopHandle, settings: Settings
+) -> None:
+    shipment = await created_shipment(client, shop)
+    order_id = shipment["ozon_order_id"]
+    utf16 = event(order_id, "in_transit", "e-utf16").decode().encode("utf-16")
+    nul = event(order_id, "in_transit", "e-nul").replace(b"OZR123456789RU", b"OZR\\u0000")
+    lone_surrogate = event(order_id, "in_transit", "e-sur").replace(
+        b"OZR123456789RU", b"OZR\\ud800"
+    )
+    for body in (utf16, nul, lone_surrogate):
+        resp = await post_signed(client, shop, body)
+        assert resp.status_code == 422, (body, resp.text)
+        assert resp.headers["content-type"] == "application/problem+json"
+    assert await db_rows(settings, "SELECT * FROM webhook_events") == []
+    got = await client.get(f"/api/v1/shipments/{shipment['id']}", headers=shop.headers)
+    assert got.json()["status"] == "created"
+    # A surrogate pair is a real character (say, an emoji): stored and applied.
+    pair = event(order_id, "in_transit", "e-pair").replace(b"OZR123456789RU", b"OZR\\ud83d\\ude00")
+    paired = await post_signed(client, shop, pair)
+    assert paired.status_code == 200, paired.text
 
 
 async def test_replayed_event_is_processed_once(

@@ -118,3 +118,24 @@ async def test_a_hanging_ozon_ends_at_the_read_timeout(
     assert waited < 2.5, waited
     assert hung.value.error_code != "DEADLINE_EXCEEDED"
     assert "ReadTimeout" in str(hung.value)
+
+
+async def test_a_cookie_ozon_sets_never_goes_out_again() -> None:
+    # One client carries every shop's calls: a cookie set on one would ride on the next.
+    sent: list[httpx.Request] = []
+
+    async def ozon(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.url.path.endswith("/v1/auth/token"):
+            body = {"access_token": "t-1", "token_type": "Bearer", "expires_in": 3600}
+            return httpx.Response(200, json=body, headers={"Set-Cookie": "lb=shop-a; Path=/"})
+        return httpx.Response(200, json={"options": []}, headers={"Set-Cookie": "sid=1; Path=/"})
+
+    settings = Settings(ozon_base_url="https://rocket.example/api/logistics")
+    async with build_http_client(settings, transport=httpx.MockTransport(ozon)) as http:
+        client = OzonRocketClient(http, call_deadline=5.0, max_attempts=1)
+        await client.calculate(CREDS, QUOTE)
+        await client.calculate(CarrierCredentials("other-shop-key", "SELLER-B"), QUOTE)
+        assert len(http.cookies) == 0
+    assert len(sent) == 4  # token, calculate, the other shop's token, calculate
+    assert [r.headers.get("cookie") for r in sent] == [None, None, None, None]

@@ -215,7 +215,7 @@ def shop_create(
 
     from app.errors import BridgeError
     from app.shops.schemas import ShopCreate
-    from app.shops.service import create_shop
+    from app.shops.service import BucketLimits, create_shop
 
     try:
         body = ShopCreate(
@@ -229,7 +229,13 @@ def shop_create(
     settings = _settings_with_database()
 
     async def work(session: AsyncSession, box: SecretBox) -> tuple[str, str]:
-        shop, token = await create_shop(session, body, box, allow_local=settings.allow_local_urls)
+        shop, token = await create_shop(
+            session,
+            body,
+            box,
+            allow_local=settings.allow_local_urls,
+            default_bucket=BucketLimits.from_settings(settings),
+        )
         return str(shop.id), token
 
     try:

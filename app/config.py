@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from functools import lru_cache
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A shop's client-side leaky bucket for its Bitrix REST: the bounds a shop's own values (and
+# these defaults) must keep to. Bitrix itself allows 50 of burst draining 2/s (Enterprise 250
+# and 5/s; an on-premise shop sets its own), so the defaults stay just under the common limit.
+BITRIX_RATE_MAX = Decimal(50)
+BITRIX_BURST_MAX = 1000
 
 
 class Settings(BaseSettings):
@@ -44,6 +51,11 @@ class Settings(BaseSettings):
     bitrix_query_limit_wait: float = 5.0
     bitrix_overload_wait: float = 30.0
     bitrix_operating_limit_wait: float = 60.0
+    # Each new shop's client-side leaky bucket, unless the shop is created with its own.
+    bitrix_rate_per_second: Decimal = Field(
+        default=Decimal("1.9"), gt=0, le=BITRIX_RATE_MAX, decimal_places=2
+    )
+    bitrix_burst: int = Field(default=45, ge=1, le=BITRIX_BURST_MAX)
 
     # Outbox to Bitrix: how much one claim takes, how often idle workers look, when to give up.
     outbox_claim_size: int = Field(default=200, ge=1, le=5000)
@@ -58,11 +70,17 @@ class Settings(BaseSettings):
     outbox_max_bucket_wait: float = 2.0
     # Batch requests open at once to one shop (paced by its rate limit; a slow shop overlaps).
     outbox_max_in_flight: int = Field(default=4, ge=1, le=16)
+    # Shops delivered at once by one dispatcher, each in its own claim transaction: a shop that
+    # hangs (up to BITRIX_CALL_DEADLINE) holds back only its own messages.
+    outbox_shop_concurrency: int = Field(default=8, ge=1, le=64)
 
     # Reconciler: shipments not final and not heard from for this long get polled from Ozon.
     reconcile_interval: float = 60.0
     reconcile_stale_after: float = 1800.0
     reconcile_batch: int = 100
+    # Shipments left pending this long after their last create attempt, when that attempt's
+    # outcome is unknown (an answer lost, a crash before commit), get sent to Ozon again.
+    reconcile_pending_after: float = Field(default=600.0, gt=0)
 
     # Pickup-point sync: how often (seconds), and how soon again after a failed scheduled run.
     pickup_sync_interval: float = Field(default=86400.0, gt=0)

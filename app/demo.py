@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import get_settings
 from app.crypto import SecretBox
 from app.db import create_engine, create_session_factory
 from app.shops import schemas, service
@@ -105,6 +106,7 @@ async def _create(session: AsyncSession, box: SecretBox) -> DemoShop:
         schemas.ShopCreate(name="Демо-магазин", ozon_webhook_secrets=[secret]),
         box,
         allow_local=True,
+        default_bucket=service.BucketLimits.from_settings(get_settings()),
     )
     await service.put_delivery_service(
         session,

@@ -70,7 +70,7 @@ from app.sandbox.bitrix.seed import BasketItemSeed, OrderSeed, PaymentSeed, Ship
 from app.sandbox.bitrix.state import BitrixSandbox, CallRecord
 from app.shipments.lifecycle import STATUS_PUSH
 from app.shops import schemas
-from app.shops.service import create_shop, put_delivery_service
+from app.shops.service import BucketLimits, create_shop, put_delivery_service
 
 START, END = "<!-- drain:start -->", "<!-- drain:end -->"
 TARGET_RATIO = 1.15
@@ -280,6 +280,8 @@ async def make_shop(database_url: str, box: SecretBox, rest_url: str, *, module:
                 ),
                 box,
                 allow_local=True,
+                # The production defaults, as a shop created through the API gets them.
+                default_bucket=BucketLimits.from_settings(Settings()),
             )
             await put_delivery_service(
                 session,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from app.outbox.dispatcher import Dispatcher, OutboxPolicy
 from app.sandbox.bitrix.faults import FaultSpec
@@ -16,6 +19,18 @@ from tests.bitrix_world import Portal, dispatcher, drain, wire_bitrix
 from tests.conftest import ADMIN, DEFAULT_PARAMS, ShopHandle, make_shop
 from tests.test_shipments import shipment_body
 from tests.test_webhooks import event, post_signed
+
+
+async def paused_until(app: FastAPI, shop: ShopHandle) -> datetime:
+    """The shop's pause as stored (the epoch when it has none)."""
+    async with app.state.runtime.engine.connect() as conn:
+        until = (
+            await conn.execute(
+                text("SELECT bitrix_paused_until FROM shops WHERE id = :id"),
+                {"id": uuid.UUID(shop.id)},
+            )
+        ).scalar_one()
+    return until if until is not None else datetime.min.replace(tzinfo=UTC)
 
 
 async def ship(
@@ -86,12 +101,17 @@ async def test_rate_limited_then_delivered_in_order(
     await post_signed(client, shop, event(shipment["ozon_order_id"], "in_transit", "e1"))
     portal.state.set_fault(portal.portal_id, FaultSpec(mode="overload", for_calls=2))
     d = dispatcher(app)
-    assert await d.run_once() == 0  # 503 OVERLOAD_LIMIT: the shop pauses, nothing is lost
-    listed = await client.get("/api/v1/outbox?state=pending", headers=ADMIN)
-    assert listed.json()["total"] == 2
-    await asyncio.sleep(0.1)
-    assert await d.run_once() == 0  # second refusal
-    await asyncio.sleep(0.1)
+    for refusal in range(2):
+        paused_from = datetime.now(UTC)
+        assert await d.run_once() == 0  # 503 OVERLOAD_LIMIT: the shop pauses, nothing is lost
+        assert await paused_until(app, shop) > paused_from
+        listed = (await client.get("/api/v1/outbox?state=pending", headers=ADMIN)).json()
+        assert listed["total"] == 2
+        # A refusal for the shop's limits is no failed attempt of the message itself.
+        assert [(m["attempts"], m["last_error"]) for m in listed["items"]] == [(0, None)] * 2
+        refused = portal.state.calls(portal.portal_id)[-1]
+        assert (refused.method, refused.outcome) == ("batch", "fault:overload"), refusal
+        await asyncio.sleep(0.1)  # BITRIX_OVERLOAD_WAIT is 0.05 s in the tests
     await drain(app)
     assert portal.status_updates(20871) == ["OS", "OT"]
 
@@ -109,9 +129,9 @@ async def test_bitrix_down_for_a_while_then_everything_in_order(
     for _ in range(5):  # several rounds against a dead shop: attempts grow, nothing dies
         await d.run_once()
         await asyncio.sleep(0.06)
-    failed = await client.get("/api/v1/outbox?state=failed", headers=ADMIN)
-    assert failed.json()["total"] == 3  # the first message of each shipment, the rest wait behind
-    assert await client.get("/api/v1/outbox?state=dead", headers=ADMIN) is not None
+    failed = (await client.get("/api/v1/outbox?state=failed", headers=ADMIN)).json()
+    assert failed["total"] == 3  # the first message of each shipment, the rest wait behind
+    assert all(m["attempts"] >= 2 for m in failed["items"]), failed["items"]
     dead = await client.get("/api/v1/outbox?state=dead", headers=ADMIN)
     assert dead.json()["total"] == 0
     portal.state.clear_fault(portal.portal_id)

@@ -119,6 +119,8 @@ async def test_direct_and_orm_paths_leave_the_same_rows(
     assert [i["accepted_quantity"] for i in direct_rows["items"]] == [2, 1]
     assert [h["status"] for h in direct_rows["history"]] == ["created", "arrived", "delivered"]
     assert [m["payload"]["status_id"] for m in direct_rows["outbox"]] == ["OS", "OA", "OD"]
+    # Every push carries the tracking number; the dispatcher drops it once one has been delivered.
+    assert [m["payload"]["tracking_number"] for m in direct_rows["outbox"]] == ["<own>"] * 3
 
 
 async def test_the_stored_event_is_the_body_as_received(

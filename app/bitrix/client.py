@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 import time
@@ -16,6 +17,7 @@ import httpx
 import structlog
 
 from app.bitrix.port import (
+    THROTTLE_CODES,
     BatchOutcome,
     BitrixError,
     BitrixRejected,
@@ -35,9 +37,6 @@ _METHOD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*")
 _BATCH_KEY = re.compile(r"[A-Za-z0-9_.:-]+")
 _WEBHOOK_SECRET = re.compile(r"^/rest/[^/]+/([^/]+)")
 _TITLE = re.compile(r"<title>([^<]{1,200})</title>", re.IGNORECASE)
-_THROTTLE_CODES: Final = frozenset(
-    {"QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT", "OPERATION_TIME_LIMIT"}
-)
 # A 5xx that no retry mends: the portal is gone.
 _FINAL_CODES: Final = frozenset({"PORTAL_DELETED"})
 _HEADERS: Final = {"Content-Type": "application/json; charset=utf-8"}
@@ -316,7 +315,18 @@ class BitrixRestClient:
         body = await self._request(
             rest_url, "batch", {"halt": int(halt), "cmd": cmd}, commands=len(cmd)
         )
-        return _batch_outcome(body)
+        outcome = _batch_outcome(body)
+        throttled = next((e for e in outcome.errors.values() if e.code in THROTTLE_CODES), None)
+        if throttled is None:
+            return outcome
+        # No `time` comes back for a refused command: its wait is the configured one.
+        wait = self._throttle_wait(throttled.code, _Answer(429, None, None))
+        return dataclasses.replace(
+            outcome,
+            throttled=BitrixThrottled(
+                throttled.code, throttled.description, status=429, retry_after=wait
+            ),
+        )
 
     async def _request(
         self, rest_url: str, method: str, payload: Mapping[str, Any], **log_context: object
@@ -362,7 +372,7 @@ class BitrixRestClient:
         if code is None and 200 <= status < 300 and "result" in (answer.body or {}):
             return None
         label = code if code is not None else f"HTTP_{status}"
-        if status == 429 or code in _THROTTLE_CODES:
+        if status == 429 or code in THROTTLE_CODES:
             wait = self._throttle_wait(code, answer)
             return BitrixThrottled(label, answer.description, status=status, retry_after=wait)
         if code is None and 200 <= status < 300:

@@ -25,10 +25,17 @@ class CommandError:
     description: str
 
 
+# Refusals for the shop's limits, not for the command: the whole shop waits, nothing is wrong.
+THROTTLE_CODES = frozenset({"QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT", "OPERATION_TIME_LIMIT"})
+
+
 @dataclass(frozen=True)
 class BatchOutcome:
     results: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, CommandError] = field(default_factory=dict)
+    # Set when a command was refused for the shop's limits (a per-method OPERATION_TIME_LIMIT
+    # comes back inside the batch's HTTP 200): pause the shop, and do not count the attempt.
+    throttled: BitrixThrottled | None = None
 
 
 class BitrixError(Exception):

@@ -17,6 +17,10 @@ def status_push_commands(
     `sale.shipment.update` (deliveryId, allowDelivery, deducted required; prices zeroed and the
     status reset to DN when omitted) is avoided by reading the shipment in the same batch and
     sending its current values back through `$result[...]` references.
+
+    Only `priceDelivery` goes back: Bitrix sets both prices from `basePriceDelivery` when it is
+    sent and ignores `priceDelivery`, so re-sending the base price would charge a free or
+    discounted delivery at full price. The buyer's price is kept; the base price follows it.
     """
     shipment_id = payload["bitrix_shipment_id"]
     status_id = payload["status_id"]
@@ -36,7 +40,6 @@ def status_push_commands(
         "deliveryId": f"{current}[deliveryId]",
         "allowDelivery": f"{current}[allowDelivery]",
         "deducted": f"{current}[deducted]",
-        "basePriceDelivery": f"{current}[basePriceDelivery]",
         "priceDelivery": f"{current}[priceDelivery]",
         "statusId": status_id,
     }

@@ -4,6 +4,8 @@ Claims are row locks (`FOR UPDATE SKIP LOCKED`) held for the delivery: any numbe
 dispatchers share the work without delivering a message twice, and a crash mid-delivery rolls
 the claim back so the message is delivered after restart. Per shipment, a message is claimable
 only when no earlier message of the same shipment is still pending: statuses go out in order.
+Each shop is claimed and delivered in its own transaction, several shops at once: a shop that
+hangs holds only its own messages.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from typing import Any
 import structlog
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from app.bitrix.port import (
+    THROTTLE_CODES,
     BatchOutcome,
     BitrixClient,
     BitrixError,
@@ -38,22 +42,37 @@ from app.outbox.throttle import pause_shop, take_slot
 from app.retry import backoff_delay
 from app.returns.bitrix_apply import MessageRefused, add_manager_note, apply_partial
 from app.returns.service import MANAGER_NOTE, PARTIAL_APPLY
-from app.shipments.lifecycle import STATUS_PUSH
+from app.shipments.lifecycle import STATUS_PUSH, tracking_to_send
+from app.shipments.models import Shipment
 from app.shops.models import Shop
 from app.shops.service import bitrix_rest_url
 
 log = structlog.get_logger(__name__)
 
 MAX_COMMANDS_PER_BATCH = 50
+# Shops looked at in one round (those with the oldest due messages first).
+MAX_SHOPS_PER_ROUND = 500
 # Kinds that are plain commands (packed into shared batches); the others read before they write.
 BATCHED_KINDS = frozenset({STATUS_PUSH})
 _WRITES = ("_u", "_o", "_s", "_p")
+
+_DUE_SHOPS = text(
+    """
+    SELECT o.shop_id FROM outbox o
+    JOIN shops s ON s.id = o.shop_id
+    WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+      AND (s.bitrix_paused_until IS NULL OR s.bitrix_paused_until <= now())
+    GROUP BY o.shop_id
+    ORDER BY min(o.id)
+    LIMIT :limit
+    """
+)
 
 _CLAIM = text(
     """
     SELECT o.id FROM outbox o
     JOIN shops s ON s.id = o.shop_id
-    WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+    WHERE o.shop_id = :shop_id AND o.state = 'pending' AND o.next_attempt_at <= now()
       AND (s.bitrix_paused_until IS NULL OR s.bitrix_paused_until <= now())
       AND NOT EXISTS (
           SELECT 1 FROM outbox e
@@ -76,6 +95,8 @@ class OutboxPolicy:
     # Batch requests open at once per shop: the bucket paces their starts, and a shop that
     # needs seconds for 50 commands would otherwise pace them too (bench/drain.py).
     max_in_flight: int = 4
+    # Shops delivered at once, each in its own claim transaction (and database connection).
+    shop_concurrency: int = 8
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OutboxPolicy:
@@ -87,6 +108,7 @@ class OutboxPolicy:
             backoff_cap=settings.outbox_backoff_cap,
             max_bucket_wait=settings.outbox_max_bucket_wait,
             max_in_flight=settings.outbox_max_in_flight,
+            shop_concurrency=settings.outbox_shop_concurrency,
         )
 
 
@@ -125,6 +147,7 @@ class Dispatcher:
         policy: OutboxPolicy,
         *,
         sleep: Callable[[float], Any] = asyncio.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._engine = engine
         self._sessions = sessions
@@ -132,12 +155,42 @@ class Dispatcher:
         self.bitrix = bitrix
         self._policy = policy
         self._sleep = sleep
+        # Ages, backoffs and delivery times; the claim itself compares with the database's now().
+        self._now = clock
 
     async def run_once(self) -> int:
-        """One claim, delivered; returns how many messages were settled (done or dead)."""
+        """One round: every shop with due messages claims and delivers them, several at once.
+
+        Returns how many messages were settled (done or dead). A shop whose round fails rolls
+        back only its own claim; the first such error is raised once every shop has finished.
+        """
+        async with self._sessions() as session:
+            shop_ids = list(
+                (await session.execute(_DUE_SHOPS, {"limit": MAX_SHOPS_PER_ROUND})).scalars()
+            )
+        if not shop_ids:
+            return 0
+        gate = asyncio.Semaphore(max(1, self._policy.shop_concurrency))
+
+        async def deliver(shop_id: uuid.UUID) -> int:
+            async with gate:
+                return await self._claim_and_deliver(shop_id)
+
+        outcomes = await asyncio.gather(*(deliver(s) for s in shop_ids), return_exceptions=True)
+        failures = [o for o in outcomes if isinstance(o, BaseException)]
+        if failures:
+            raise failures[0]
+        return sum(o for o in outcomes if isinstance(o, int))
+
+    async def _claim_and_deliver(self, shop_id: uuid.UUID) -> int:
+        """One shop's due messages, claimed and delivered in one transaction."""
         async with self._sessions() as session, session.begin():
             ids = list(
-                (await session.execute(_CLAIM, {"limit": self._policy.claim_size})).scalars()
+                (
+                    await session.execute(
+                        _CLAIM, {"shop_id": shop_id, "limit": self._policy.claim_size}
+                    )
+                ).scalars()
             )
             if not ids:
                 return 0
@@ -148,10 +201,7 @@ class Dispatcher:
                     .order_by(OutboxMessage.id)
                 )
             )
-            settled = 0
-            for shop_id, group in _by_shop(messages).items():
-                settled += await self._deliver_shop(session, shop_id, group)
-            return settled
+            return await self._deliver_shop(session, shop_id, messages)
 
     async def run_forever(self, stop: asyncio.Event, *, idle: float) -> None:
         while not stop.is_set():
@@ -178,6 +228,7 @@ class Dispatcher:
         try:
             batched = [m for m in messages if m.kind in BATCHED_KINDS]
             stepped = [m for m in messages if m.kind not in BATCHED_KINDS]
+            await self._settle_tracking(session, batched)
             settled, go_on = await self._deliver_batched(
                 channel, batched, module=shop.bitrix_module
             )
@@ -188,6 +239,41 @@ class Dispatcher:
         finally:
             structlog.contextvars.unbind_contextvars("shop_id")
         return settled
+
+    async def _settle_tracking(
+        self, session: AsyncSession, messages: Sequence[OutboxMessage]
+    ) -> None:
+        """Each status push carries the shipment's tracking number until one carrying it has
+        been delivered: a number learnt late, or lost with a dead message, still reaches Bitrix.
+
+        The payload is rewritten to what goes out, so a delivered payload says what Bitrix got.
+        """
+        pushes = [(m, m.shipment_id) for m in messages if m.kind == STATUS_PUSH]
+        if not pushes:
+            return
+        done = aliased(OutboxMessage)
+        delivered = (
+            select(done.id)
+            .where(
+                done.shipment_id == Shipment.id,
+                done.kind == STATUS_PUSH,
+                done.state == "done",
+                done.payload["tracking_number"].astext == Shipment.tracking_number,
+            )
+            .exists()
+        )
+        rows = await session.execute(
+            select(Shipment.id, Shipment.tracking_number, delivered).where(
+                Shipment.id.in_({shipment_id for _, shipment_id in pushes if shipment_id})
+            )
+        )
+        known = {row[0]: tracking_to_send(row[1], delivered=row[2]) for row in rows}
+        for message, shipment_id in pushes:
+            if shipment_id is None or shipment_id not in known:
+                continue  # no shipment to read it from: the payload stands as enqueued
+            tracking = known[shipment_id]
+            if message.payload.get("tracking_number") != tracking:
+                message.payload = {**message.payload, "tracking_number": tracking}
 
     async def _deliver_batched(
         self, channel: _Channel, messages: list[OutboxMessage], *, module: bool
@@ -225,9 +311,9 @@ class Dispatcher:
             await flight.cancel()  # the round failed or was cancelled: no request outlives it
         settled = self._record_landed(flight, commands)
         failures = [(b, r) for b, r in flight.landed if isinstance(r, BitrixError)]
-        if not failures:
+        throttled = _first_throttle(flight.landed)
+        if not failures and throttled is None:
             return settled, not postponed
-        throttled = next((r for _, r in failures if isinstance(r, BitrixThrottled)), None)
         if throttled is not None:
             # The shop pauses; refused and unsent messages stay pending as they are.
             await self._throttled(channel.shop_id, throttled)
@@ -313,7 +399,7 @@ class Dispatcher:
 
     def _done(self, message: OutboxMessage, result: dict[str, Any]) -> None:
         message.state = "done"
-        message.delivered_at = datetime.now(UTC)
+        message.delivered_at = self._now()
         message.attempts += 1
         message.last_error = None
         message.result = result
@@ -335,6 +421,8 @@ class Dispatcher:
         for message in batch:
             keys = commands[message.id]
             errors = [outcome.errors[k] for k in keys if k in outcome.errors]
+            if any(e.code in THROTTLE_CODES for e in errors):
+                continue  # refused for the shop's limits: it waits as it is, the shop pauses
             if errors:
                 self._failed(message, _describe(errors), message_level=True)
                 settled += message.state == "dead"
@@ -377,7 +465,8 @@ class Dispatcher:
     ) -> None:
         message.attempts += 1
         message.last_error = error[:2000]
-        age = datetime.now(UTC) - message.created_at
+        now = self._now()
+        age = now - message.created_at
         if (message_level and message.attempts >= self._policy.max_attempts) or (
             age > self._policy.max_age
         ):
@@ -387,7 +476,7 @@ class Dispatcher:
             delay = backoff_delay(
                 message.attempts, base=self._policy.backoff_base, cap=self._policy.backoff_cap
             )
-        message.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
+        message.next_attempt_at = now + timedelta(seconds=delay)
 
     def _dead(self, message: OutboxMessage, error: str) -> None:
         message.state = "dead"
@@ -395,7 +484,7 @@ class Dispatcher:
         log.error("outbox_dead_letter", message_id=message.id, kind=message.kind, error=error)
 
     def _postpone(self, messages: Iterable[OutboxMessage], wait: float) -> None:
-        at = datetime.now(UTC) + timedelta(seconds=wait)
+        at = self._now() + timedelta(seconds=wait)
         for message in messages:
             message.next_attempt_at = max(message.next_attempt_at, at)
 
@@ -437,7 +526,11 @@ class _Flight:
 
     @property
     def failed(self) -> bool:
-        return any(not isinstance(result, BatchOutcome) for _, result in self.landed)
+        """A request failed, or Bitrix refused a command for the shop's limits."""
+        return any(
+            not isinstance(result, BatchOutcome) or result.throttled is not None
+            for _, result in self.landed
+        )
 
     def send(self, batch: list[OutboxMessage], request: Coroutine[Any, Any, BatchOutcome]) -> None:
         self._open[asyncio.ensure_future(request)] = batch
@@ -478,14 +571,16 @@ def _orders(batch: Sequence[OutboxMessage]) -> set[object]:
     return {m.payload.get("bitrix_order_id", m.shipment_id) for m in batch}
 
 
-def _by_shop(messages: Sequence[OutboxMessage]) -> dict[uuid.UUID, list[OutboxMessage]]:
-    """Each shop's messages together, in id order. Shops' webhooks interleave in the claim:
-    grouping only neighbours would make a batch (one request against the shop's limit) of
-    every message."""
-    groups: dict[uuid.UUID, list[OutboxMessage]] = {}
-    for message in messages:
-        groups.setdefault(message.shop_id, []).append(message)
-    return groups
+def _first_throttle(
+    landed: Sequence[tuple[list[OutboxMessage], BatchOutcome | BaseException]],
+) -> BitrixThrottled | None:
+    """The shop's limits refused a request, or a command inside one (OPERATION_TIME_LIMIT)."""
+    for _, result in landed:
+        if isinstance(result, BitrixThrottled):
+            return result
+        if isinstance(result, BatchOutcome) and result.throttled is not None:
+            return result.throttled
+    return None
 
 
 def _describe(errors: list[CommandError]) -> str:

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 # own short transaction so that concurrent workers see each other's slots at once.
 _TAKE_SLOT = text(
     """
-    WITH now AS (SELECT clock_timestamp() AS ts),
+    WITH now AS (SELECT COALESCE(CAST(:now AS timestamptz), clock_timestamp()) AS ts),
     cur AS (
         SELECT s.id,
                GREATEST(0, s.bitrix_bucket_level
-                   - COALESCE(EXTRACT(EPOCH FROM (now.ts - s.bitrix_bucket_at)), 0)
+                   - GREATEST(0, COALESCE(EXTRACT(EPOCH FROM (now.ts - s.bitrix_bucket_at)), 0))
                      * s.bitrix_rate_per_second) AS level,
                s.bitrix_burst AS burst,
                s.bitrix_rate_per_second AS rate,
@@ -34,10 +34,16 @@ _TAKE_SLOT = text(
 )
 
 
-async def take_slot(engine: AsyncEngine, shop_id: uuid.UUID) -> float:
-    """0 when a request may go now (the slot is taken), else the seconds to wait for one."""
+async def take_slot(
+    engine: AsyncEngine, shop_id: uuid.UUID, *, now: datetime | None = None
+) -> float:
+    """0 when a request may go now (the slot is taken), else the seconds to wait for one.
+
+    The bucket holds the shop's `bitrix_burst` requests and drains `bitrix_rate_per_second`.
+    `now` replaces the database's clock (tests); a clock going backwards drains nothing.
+    """
     async with engine.begin() as conn:
-        row = (await conn.execute(_TAKE_SLOT, {"shop_id": shop_id})).one_or_none()
+        row = (await conn.execute(_TAKE_SLOT, {"shop_id": shop_id, "now": now})).one_or_none()
     if row is None:
         return 0.0
     if row.taken:

@@ -61,7 +61,6 @@ async def apply_status(
         )
     )
     target = statuses.bitrix_target(report.status, service.status_map)
-    first_push = shipment.bitrix_status_id is None
     shipment.bitrix_status_id = target.shipment_status
     enqueue(
         session,
@@ -77,7 +76,7 @@ async def apply_status(
             ),
             report.status,
             target,
-            tracking_number=shipment.tracking_number if first_push else None,
+            tracking_number=shipment.tracking_number,
         ),
     )
     # After the status push in the same transaction: Bitrix sees the status, then the basket.
@@ -102,6 +101,14 @@ def tracking_after(current: str | None, reported: str | None) -> str | None:
     return reported
 
 
+def tracking_to_send(known: str | None, *, delivered: bool) -> str | None:
+    """The tracking number a status push carries: the shipment's, until a push carrying it has
+    reached Bitrix; after that none, and the shop keeps the field as its managers leave it."""
+    if delivered or not known:
+        return None
+    return known
+
+
 def status_push_payload(
     subject: PushSubject,
     ozon_status: str,
@@ -111,8 +118,8 @@ def status_push_payload(
 ) -> dict[str, Any]:
     """The outbox message that sets the Bitrix shipment (and maybe order) status.
 
-    `tracking_number` only with the first push: Bitrix needs it once, and later pushes leave it
-    as the shop keeps it.
+    `tracking_number` is the shipment's as known now; the dispatcher sends it (or the one learnt
+    since) until a push carrying it has been delivered (`tracking_to_send`).
     """
     return {
         "bitrix_order_id": subject.bitrix_order_id,

@@ -28,6 +28,7 @@ async def create_shop(
         runtime.secrets,
         allow_local=runtime.settings.allow_local_urls,
         allowed_hosts=runtime.settings.bitrix_allowed_hosts(),
+        default_bucket=service.BucketLimits.from_settings(runtime.settings),
     )
     out = service.shop_out(shop, runtime.secrets)
     return schemas.ShopCreated(**out.model_dump(), token=token)

@@ -9,12 +9,32 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.config import BITRIX_BURST_MAX, BITRIX_RATE_MAX
 from app.domain.carrier import DeliveryType
 from app.domain.quotes import Rounding, Strategy
 from app.domain.statuses import OzonStatus
 from app.schemas import Money, MoneyOut, StrictModel
 
 WebhookSecret = Annotated[str, Field(min_length=8, max_length=200)]
+BitrixRate = Annotated[
+    Decimal,
+    Field(
+        gt=0,
+        le=BITRIX_RATE_MAX,
+        decimal_places=2,
+        description="Requests per second the bridge lets drain towards the shop's Bitrix; "
+        "unset on create: the BITRIX_RATE_PER_SECOND default (1.9, under Bitrix's 2).",
+    ),
+]
+BitrixBurst = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=BITRIX_BURST_MAX,
+        description="Requests the bridge may send the shop's Bitrix at once; "
+        "unset on create: the BITRIX_BURST default (45, under Bitrix's 50).",
+    ),
+]
 
 
 class ShopCreate(StrictModel):
@@ -33,6 +53,8 @@ class ShopCreate(StrictModel):
     bitrix_module: bool = Field(
         default=False, description="The shop has our Bitrix module (ozonrocket.* REST methods)."
     )
+    bitrix_rate_per_second: BitrixRate | None = None
+    bitrix_burst: BitrixBurst | None = None
 
 
 class ShopUpdate(StrictModel):
@@ -40,6 +62,8 @@ class ShopUpdate(StrictModel):
     bitrix_rest_url: str | None = Field(default=None, max_length=500)
     ozon_webhook_secrets: list[WebhookSecret] | None = Field(default=None, max_length=2)
     bitrix_module: bool | None = None
+    bitrix_rate_per_second: BitrixRate | None = None
+    bitrix_burst: BitrixBurst | None = None
 
 
 class ShopOut(BaseModel):
@@ -48,6 +72,10 @@ class ShopOut(BaseModel):
     bitrix_rest_url: str | None = Field(description="Masked: the path holds the Bitrix secret.")
     ozon_webhook_secrets: list[str] = Field(description="Masked.")
     bitrix_module: bool
+    bitrix_rate_per_second: float = Field(
+        description="The client-side leaky bucket towards the shop's Bitrix: drain per second"
+    )
+    bitrix_burst: int = Field(description="... and its size")
     webhook_path: str = Field(description="Register this path (on the bridge's host) at Ozon.")
     created_at: datetime
     updated_at: datetime

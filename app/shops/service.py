@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Principal
+from app.config import Settings
 from app.crypto import SecretBox, hash_token, mask, mask_url, new_shop_token
 from app.domain.carrier import CarrierCredentials, DeliveryType, Package
 from app.domain.quotes import PricingRules, Rounding, Strategy
@@ -33,6 +34,18 @@ async def _check_bitrix_url(
         raise InvalidInput(problem, loc=["body", "bitrix_rest_url"])
 
 
+@dataclass(frozen=True)
+class BucketLimits:
+    """A shop's client-side leaky bucket towards its Bitrix: burst, and drain per second."""
+
+    rate_per_second: Decimal
+    burst: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BucketLimits:
+        return cls(settings.bitrix_rate_per_second, settings.bitrix_burst)
+
+
 def shop_out(shop: Shop, box: SecretBox) -> schemas.ShopOut:
     return schemas.ShopOut(
         id=shop.id,
@@ -42,6 +55,8 @@ def shop_out(shop: Shop, box: SecretBox) -> schemas.ShopOut:
         else None,
         ozon_webhook_secrets=[cast(str, mask(s)) for s in webhook_secrets(shop, box)],
         bitrix_module=shop.bitrix_module,
+        bitrix_rate_per_second=float(shop.bitrix_rate_per_second),
+        bitrix_burst=shop.bitrix_burst,
         webhook_path=f"/webhooks/ozon-rocket/{shop.id}",
         created_at=shop.created_at,
         updated_at=shop.updated_at,
@@ -76,8 +91,12 @@ async def create_shop(
     *,
     allow_local: bool,
     allowed_hosts: frozenset[str] = frozenset(),
+    default_bucket: BucketLimits,
 ) -> tuple[Shop, str]:
-    """Returns the shop and its token; only the token's hash is stored."""
+    """Returns the shop and its token; only the token's hash is stored.
+
+    The shop's Bitrix bucket: the body's values, else `default_bucket` (the settings').
+    """
     await _check_bitrix_url(body.bitrix_rest_url, allow_local, allowed_hosts)
     token = new_shop_token()
     shop = Shop(
@@ -86,6 +105,12 @@ async def create_shop(
         bitrix_rest_url_enc=box.encrypt(body.bitrix_rest_url) if body.bitrix_rest_url else None,
         ozon_webhook_secrets_enc=_encrypt_secrets(body.ozon_webhook_secrets, box),
         bitrix_module=body.bitrix_module,
+        bitrix_rate_per_second=(
+            default_bucket.rate_per_second
+            if body.bitrix_rate_per_second is None
+            else body.bitrix_rate_per_second
+        ),
+        bitrix_burst=default_bucket.burst if body.bitrix_burst is None else body.bitrix_burst,
     )
     session.add(shop)
     await session.flush()
@@ -129,6 +154,11 @@ async def update_shop(
         shop.ozon_webhook_secrets_enc = _encrypt_secrets(body.ozon_webhook_secrets or [], box)
     if "bitrix_module" in fields and body.bitrix_module is not None:
         shop.bitrix_module = body.bitrix_module
+    # The bucket's level stays: a lower burst only makes the next requests wait.
+    if body.bitrix_rate_per_second is not None:
+        shop.bitrix_rate_per_second = body.bitrix_rate_per_second
+    if body.bitrix_burst is not None:
+        shop.bitrix_burst = body.bitrix_burst
     await session.flush()
     await session.refresh(shop)
     return shop

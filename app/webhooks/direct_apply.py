@@ -31,7 +31,7 @@ log = structlog.get_logger(__name__)
 
 # Everything the decision needs, read without a lock: the write below re-checks the status.
 _READ = """
-SELECT s.id, s.status, s.tracking_number, s.bitrix_status_id, s.bitrix_order_id,
+SELECT s.id, s.status, s.tracking_number, s.bitrix_order_id,
        s.bitrix_shipment_id, s.bitrix_delivery_id, d.status_map,
        EXISTS (SELECT FROM webhook_events WHERE shop_id = $1 AND event_id = $2) AS seen
 FROM (SELECT) AS one
@@ -148,7 +148,7 @@ async def _apply(conn: Any, stored: tuple[Any, ...], event: OzonWebhook, row: An
         ),
         event.status,
         target,
-        tracking_number=tracking if row["bitrix_status_id"] is None else None,
+        tracking_number=tracking,
     )
     moved = await conn.fetchval(
         _APPLY,

@@ -183,3 +183,32 @@ async def test_a_refused_update_changes_nothing(
     shipment = sandbox.shipment(portal.portal_id, order.shipment_ids[0])
     assert (shipment.status_id, shipment.allow_delivery) == ("DN", "N")
     assert shipment.price_delivery == Decimal("349.90")
+
+
+async def test_a_free_delivery_resent_as_its_own_price_delivery_in_a_batch_stays_free(
+    client: httpx.AsyncClient, portal: PortalInfo, sandbox: BitrixSandbox
+) -> None:
+    # The bridge's status push: read the shipment, write its own values back by reference.
+    seed = standard_order()
+    seed.shipments[0].price = Decimal(0)
+    seed.shipments[0].base_price = Decimal("349.90")
+    seeded = sandbox.seed_order(portal.portal_id, seed)
+    shipment_id = seeded.shipment_ids[0]
+    current = "$result[g][shipment]"
+    update = (
+        f"sale.shipment.update?id={shipment_id}&fields[deliveryId]={current}[deliveryId]"
+        f"&fields[allowDelivery]={current}[allowDelivery]&fields[deducted]={current}[deducted]"
+        f"&fields[priceDelivery]={current}[priceDelivery]&fields[statusId]=DF"
+    )
+
+    response = await call(
+        client,
+        portal,
+        "batch",
+        {"halt": 0, "cmd": {"g": f"sale.shipment.get?id={shipment_id}", "u": update}},
+    )
+
+    assert response.status_code == 200
+    shipment = sandbox.shipment(portal.portal_id, shipment_id)
+    assert (shipment.status_id, shipment.price_delivery) == ("DF", Decimal(0))
+    assert sandbox.order(portal.portal_id, seeded.order_id).price == seeded.price

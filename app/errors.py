@@ -13,6 +13,15 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.domain.carrier import (
+    CarrierAuthError,
+    CarrierConflict,
+    CarrierError,
+    CarrierNotFound,
+    CarrierUnavailableError,
+    CarrierValidationError,
+)
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = structlog.get_logger(__name__)
 
@@ -113,6 +122,55 @@ class CarrierMisconfigured(BridgeError):
     )
 
 
+class CarrierBadAnswer(BridgeError):
+    """Ozon answered with an error the contract does not name (an unexpected 4xx)."""
+
+    status, title, type_slug = 502, "Unexpected answer from Ozon Rocket", "carrier-bad-answer"
+
+
+def carrier_problem(
+    exc: CarrierError,
+    *,
+    subject: str = "the request",
+    unavailable: str = "Ozon Rocket did not answer; try again in a minute.",
+) -> BridgeError:
+    """The one translation of a carrier adapter's error into the problem the API answers.
+
+    `subject` names what Ozon refused ("the shipment"); `unavailable` is the detail for a
+    transient failure, which differs by what the caller may safely do next.
+    """
+    if isinstance(exc, CarrierValidationError):
+        return CarrierRejected(
+            f"Ozon Rocket rejected {subject}: {exc.message}",
+            ozon_error_code=exc.error_code,
+            ozon_details=exc.details,
+        )
+    if isinstance(exc, CarrierNotFound) and exc.error_code == "ORDER_NOT_FOUND":
+        return NotFound(
+            f"Ozon Rocket does not know the order ({exc.message}): check that the delivery "
+            "service's SELLER_ID is the one the shipment was created with.",
+            ozon_error_code=exc.error_code,
+        )
+    if isinstance(exc, CarrierAuthError | CarrierNotFound):
+        return CarrierMisconfigured(
+            "Ozon Rocket refused this delivery service's OZON_API_KEY, SELLER_ID or "
+            f"DEFAULT_WAREHOUSE_ID ({exc.error_code or 'error'}): {exc.message}",
+            ozon_error_code=exc.error_code,
+        )
+    if isinstance(exc, CarrierConflict):
+        return Conflict(
+            f"Ozon Rocket refused {subject}: {exc.message}", ozon_error_code=exc.error_code
+        )
+    if isinstance(exc, CarrierUnavailableError):
+        return CarrierUnavailable(unavailable)
+    code = f" {exc.error_code}" if exc.error_code else ""
+    return CarrierBadAnswer(
+        f"Ozon Rocket answered {subject} with HTTP {exc.status or '?'}{code} ({exc.message}): "
+        "try again later; if it persists, quote the request id to the operator.",
+        ozon_error_code=exc.error_code,
+    )
+
+
 class BitrixRefused(BridgeError):
     """The shop's Bitrix answered, but refused (bad webhook URL, missing rights)."""
 
@@ -145,6 +203,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BridgeError)
     async def bridge_error(request: Request, exc: BridgeError) -> JSONResponse:
         return problem_response(exc.to_problem(), request)
+
+    # A carrier error a caller did not translate itself still answers as a problem, never 500.
+    @app.exception_handler(CarrierError)
+    async def carrier_error(request: Request, exc: CarrierError) -> JSONResponse:
+        return problem_response(carrier_problem(exc).to_problem(), request)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -33,6 +33,7 @@ def build_reconciler(runtime: Runtime) -> Reconciler:
         runtime.carrier,
         runtime.lookup,
         stale_after=timedelta(seconds=settings.reconcile_stale_after),
+        pending_after=timedelta(seconds=settings.reconcile_pending_after),
         batch=settings.reconcile_batch,
     )
 

@@ -24,13 +24,6 @@ class Shipment(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "bitrix_shipment_id"),
         UniqueConstraint("shop_id", "seller_order_number"),
-        Index(
-            "uq_shipments_shop_id_idempotency_key",
-            "shop_id",
-            "idempotency_key",
-            unique=True,
-            postgresql_where=text("idempotency_key IS NOT NULL"),
-        ),
         Index("ix_shipments_shop_id_ozon_order_id", "shop_id", "ozon_order_id"),
         Index("ix_shipments_shop_id_bitrix_order_id", "shop_id", "bitrix_order_id"),
         # The reconciler's scan: not final, not heard from for a while.
@@ -39,6 +32,8 @@ class Shipment(UUIDPrimaryKey, Timestamps, Base):
             "last_ozon_update_at",
             postgresql_where=text("status NOT IN ('delivered', 'returned', 'cancelled')"),
         ),
+        # The reconciler's other scan: not confirmed by Ozon, oldest attempt first.
+        Index("ix_shipments_pending", "updated_at", postgresql_where=text("ozon_order_id IS NULL")),
     )
 
     shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
@@ -47,8 +42,7 @@ class Shipment(UUIDPrimaryKey, Timestamps, Base):
     bitrix_order_id: Mapped[int] = mapped_column(BigInteger)
     bitrix_shipment_id: Mapped[int] = mapped_column(BigInteger)
     seller_order_number: Mapped[str] = mapped_column(String(64))
-    idempotency_key: Mapped[str | None] = mapped_column(String(200))
-    # sha256 of the canonical request: the same key with another body is refused.
+    # sha256 of the canonical request last accepted for this shipment.
     request_hash: Mapped[str] = mapped_column(String(64))
     request: Mapped[dict[str, Any]] = mapped_column(JSONB)
 
@@ -70,10 +64,19 @@ class Shipment(UUIDPrimaryKey, Timestamps, Base):
 
     create_attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None]
+    # How the last create attempt failed: "refused" (Ozon answered no, nothing was created) or
+    # "unknown" (no usable answer: the order may exist at Ozon). The reconciler re-drives the
+    # latter, never the former.
+    last_error_kind: Mapped[str | None] = mapped_column(String(16))
     last_ozon_update_at: Mapped[datetime | None]
 
+    # The items belong to the shipment: a corrected request replaces them (delete-orphan).
     items: Mapped[list[ShipmentItem]] = relationship(
-        back_populates="shipment", order_by="ShipmentItem.position", lazy="selectin"
+        back_populates="shipment",
+        order_by="ShipmentItem.position",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     history: Mapped[list[StatusChange]] = relationship(
         order_by="StatusChange.id", lazy="selectin", viewonly=True
@@ -100,6 +103,23 @@ class ShipmentItem(Base):
     returned_quantity: Mapped[int | None]
 
     shipment: Mapped[Shipment] = relationship(back_populates="items")
+
+
+class ShipmentIdempotencyKey(Base):
+    """An Idempotency-Key a shop sent, bound to its shipment and the body it first came with."""
+
+    __tablename__ = "shipment_idempotency_keys"
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    shipment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("shipments.id", ondelete="CASCADE"), index=True
+    )
+    # sha256 of the canonical body first sent with this key: another body is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
 
 
 class StatusChange(Base):

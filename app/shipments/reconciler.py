@@ -1,4 +1,5 @@
-"""Webhooks can be lost for good: poll Ozon for shipments that went quiet, apply what it says."""
+"""Webhooks can be lost for good: poll Ozon for shipments that went quiet, apply what it says;
+send again the creates whose outcome was never learnt."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from app.returns import service as returns
 from app.returns.models import ShipmentReturn
 from app.shipments.lifecycle import record_outcomes
 from app.shipments.models import Shipment
-from app.shipments.service import apply_order_state
+from app.shipments.service import apply_order_state, redrivable, resend_pending
 from app.shops.lookup import ShopLookup
 from app.shops.models import DeliveryService
 
@@ -33,17 +34,52 @@ class Reconciler:
         *,
         stale_after: timedelta,
         batch: int,
+        pending_after: timedelta | None = None,
     ) -> None:
         self._sessions = sessions
         self._carrier = carrier
         self._lookup = lookup
         self._stale_after = stale_after
         self._batch = batch
+        # None: pending shipments wait for Bitrix to post them again.
+        self._pending_after = pending_after
 
     async def run_once(self) -> int:
-        """Settle returns waiting for item outcomes, then poll quiet shipments; returns how many
-        shipments changed."""
-        return await self.settle_waiting() + await self.poll_quiet()
+        """Settle returns waiting for item outcomes, poll quiet shipments, send again pending
+        ones; returns how many shipments changed."""
+        return await self.settle_waiting() + await self.poll_quiet() + await self.redrive_pending()
+
+    async def redrive_pending(self) -> int:
+        """Pending shipments whose create may have reached Ozon (an answer lost, a crash before
+        our commit) or never did, untouched for a while: sent again, so Ozon's 409 hands over
+        the order it has instead of a second one. Ones Ozon refused wait for a corrected post.
+        Returns how many Ozon now has."""
+        if self._pending_after is None:
+            return 0
+        cutoff = datetime.now(UTC) - self._pending_after
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Shipment.id, Shipment.shop_id, Shipment.bitrix_delivery_id)
+                    .where(redrivable(cutoff))
+                    .order_by(Shipment.updated_at)
+                    .limit(self._batch)
+                )
+            ).all()
+        sent = 0
+        for shipment_id, shop_id, bitrix_delivery_id in rows:
+            try:
+                config = await self._lookup.delivery_service(shop_id, bitrix_delivery_id)
+                sent += await resend_pending(
+                    self._sessions, shipment_id, config, self._carrier, cutoff=cutoff
+                )
+            except (CarrierError, BridgeError) as exc:  # the failure is on the row; go on
+                log.warning(
+                    "redrive_failed", shipment_id=str(shipment_id), error=type(exc).__name__
+                )
+        if sent:
+            log.info("pending_shipments_sent", count=sent)
+        return sent
 
     async def settle_waiting(self) -> int:
         """Partial acceptance or refusal reported without per-item quantities: ask Ozon for them."""

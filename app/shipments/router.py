@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import structlog
 from fastapi import APIRouter, Header, Query, Response, status
@@ -17,6 +17,12 @@ from app.shipments.models import Shipment
 router = APIRouter(prefix="/api/v1/shipments", tags=["shipments"], responses=ERROR_RESPONSES)
 
 _PROBLEM = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
+# What Ozon's trouble answers as, on every call that reaches it (errors.carrier_problem).
+_CARRIER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    424: {**_PROBLEM, "description": "Ozon refused the delivery service's credentials"},
+    502: {**_PROBLEM, "description": "Ozon answered with an error the bridge does not know"},
+    503: {**_PROBLEM, "description": "Ozon did not answer; try again"},
+}
 
 
 def shipment_out(shipment: Shipment) -> schemas.ShipmentOut:
@@ -62,9 +68,9 @@ async def _reload(runtime: RuntimeDep, shipment_id: uuid.UUID) -> Shipment:
     status_code=status.HTTP_201_CREATED,
     summary="Send a Bitrix shipment to Ozon Rocket (exactly once)",
     responses={
+        **_CARRIER_RESPONSES,
         200: {"description": "This Bitrix shipment was sent before: the same shipment"},
         409: {**_PROBLEM, "description": "Ozon refused the order number"},
-        424: {**_PROBLEM, "description": "Ozon refused the delivery service's credentials"},
         503: {**_PROBLEM, "description": "Ozon did not confirm; send the same request again"},
     },
 )
@@ -131,7 +137,10 @@ async def list_shipments(
 @router.post(
     "/{shipment_id}/cancel",
     summary="Cancel at Ozon (only while `created`)",
-    responses={409: {**_PROBLEM, "description": "Ozon no longer allows cancelling"}},
+    responses={
+        **_CARRIER_RESPONSES,
+        409: {**_PROBLEM, "description": "Ozon no longer allows cancelling"},
+    },
 )
 async def cancel_shipment(
     shipment_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
@@ -144,7 +153,11 @@ async def cancel_shipment(
     return shipment_out(await _reload(runtime, shipment.id))
 
 
-@router.post("/{shipment_id}/refresh", summary="Pull the order from Ozon now and apply it")
+@router.post(
+    "/{shipment_id}/refresh",
+    summary="Pull the order from Ozon now and apply it",
+    responses=_CARRIER_RESPONSES,
+)
 async def refresh_shipment(
     shipment_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
 ) -> schemas.ShipmentOut:

@@ -16,15 +16,13 @@ from app.domain import quotes
 from app.domain.carrier import (
     Address,
     Carrier,
-    CarrierAuthError,
-    CarrierNotFound,
+    CarrierError,
     CarrierUnavailableError,
-    CarrierValidationError,
     DeliveryOption,
     Package,
     QuoteRequest,
 )
-from app.errors import CarrierMisconfigured, CarrierRejected, CarrierUnavailable
+from app.errors import CarrierUnavailable, carrier_problem
 from app.shops.service import DeliveryServiceConfig
 
 log = structlog.get_logger(__name__)
@@ -130,18 +128,8 @@ async def calculate(
     except (TimeoutError, CarrierUnavailableError) as exc:
         log.warning("calculate_carrier_unavailable", error=type(exc).__name__)
         return _fallback_or_raise(config)
-    except CarrierValidationError as exc:
-        raise CarrierRejected(
-            f"Ozon Rocket rejected the calculation: {exc.message}",
-            ozon_error_code=exc.error_code,
-            ozon_details=exc.details,
-        ) from exc
-    except (CarrierAuthError, CarrierNotFound) as exc:
-        raise CarrierMisconfigured(
-            "Ozon Rocket refused this delivery service's OZON_API_KEY, SELLER_ID or "
-            f"DEFAULT_WAREHOUSE_ID ({exc.error_code or 'error'}): {exc.message}",
-            ozon_error_code=exc.error_code,
-        ) from exc
+    except CarrierError as exc:
+        raise carrier_problem(exc, subject="the calculation") from exc
     return _answer(list(entry.options), body, config, cached=cached)
 
 

@@ -28,20 +28,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from app.crypto import SecretBox
 from app.domain.carrier import (
     Carrier,
-    CarrierAuthError,
     CarrierCredentials,
-    CarrierNotFound,
+    CarrierError,
     CarrierUnavailableError,
-    CarrierValidationError,
     PickupPointPage,
 )
 from app.domain.carrier import PickupPoint as CarrierPoint
 from app.errors import (
     BridgeError,
-    CarrierMisconfigured,
-    CarrierRejected,
     CarrierUnavailable,
     Conflict,
+    carrier_problem,
 )
 from app.pickup_points.fit import city_key, sorted_limits
 from app.pickup_points.models import PickupPoint, PickupPointSync
@@ -288,18 +285,8 @@ async def _fetch_page(
             f"Ozon Rocket did not give the pickup-point list ({exc.message}); "
             "the previous network is kept."
         ) from exc
-    except (CarrierAuthError, CarrierNotFound) as exc:
-        raise CarrierMisconfigured(
-            "Ozon Rocket refused the delivery service's credentials used for the pickup-point "
-            f"sync ({exc.error_code or 'error'}): {exc.message}",
-            ozon_error_code=exc.error_code,
-        ) from exc
-    except CarrierValidationError as exc:
-        raise CarrierRejected(
-            f"Ozon Rocket rejected the pickup-point request: {exc.message}",
-            ozon_error_code=exc.error_code,
-            ozon_details=exc.details,
-        ) from exc
+    except CarrierError as exc:
+        raise carrier_problem(exc, subject="the pickup-point request") from exc
 
 
 def _changed() -> Any:

@@ -15,7 +15,6 @@ import pytest
 
 from app.config import Settings
 from app.domain.carrier import (
-    Address,
     CarrierAuthError,
     CarrierCredentials,
     CarrierUnavailableError,
@@ -26,17 +25,10 @@ from app.domain.carrier import (
 from app.ozon.client import OzonRocketClient, build_http_client
 from app.sandbox.ozon_rocket.app import create_ozon_rocket_sandbox
 from app.sandbox.ozon_rocket.config import SandboxConfig
+from tests.ozon.test_client import QUOTE
 from tests.serving import serve_in_thread
 
 CREDS = CarrierCredentials(api_key="sandbox-key-transport", seller_id="SELLER-T")
-QUOTE = QuoteRequest(
-    warehouse_id="WH-1",
-    destination="to_address",
-    address=Address(city="Москва", street="Тверская", house="7"),
-    pickup_point_id=None,
-    packages=(Package(weight=1200, length=300, width=200, height=100),),
-    declared_value=Decimal("4990.00"),
-)
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ from app.sandbox.bitrix import BitrixSandboxConfig, FakeClock, create_bitrix_san
 from tests.bitrix_world import Portal, dispatcher, drain, wire_bitrix
 from tests.conftest import ADMIN, ShopHandle, make_shop
 from tests.test_outbox import ship
+from tests.test_partial_acceptance import ORDER, basket, deliver_partly, outcome
+from tests.test_partial_acceptance import ship as ship_order
 from tests.test_webhooks import event, post_signed
 
 # Long enough that nothing in a test outlasts a pause by accident; tests end pauses themselves.
@@ -241,3 +243,36 @@ async def test_operation_time_limit_inside_a_batch_pauses_the_shop_without_faili
     assert await drain(app) == 3
     assert portal.status_updates(2000) == ["OS", "OT"]
     assert portal.status_updates(2001) == ["OS", "OT"]
+
+
+async def test_operation_time_limit_inside_a_return_batch_pauses_the_shop_too(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    shop: ShopHandle,
+    bitrix_sandbox: FastAPI,
+    clock: FakeClock,
+) -> None:
+    portal = await wire_bitrix(app, client, bitrix_sandbox, shop)
+    shipment = await ship_order(client, shop, portal)
+    # The return reads the order (spending sale.order.get's budget for Bitrix's window), then
+    # its batch reads it again to check the total: that command is refused inside the batch.
+    portal.state.configure_portal(
+        portal.portal_id,
+        operating_limit_enabled=True,
+        operating_limit_seconds=1.0,
+        method_costs={"sale.order.get": 1.0},
+    )
+    await deliver_partly(client, shop, shipment["ozon_order_id"], outcome(1, 1))
+    await drain(app)
+
+    assert await shop_pause(app, shop) is not None
+    waiting = [m for m in await pending(client) if m["kind"] != "status_push"]
+    assert [(m["attempts"], m["last_error"]) for m in waiting] == [(0, None)]
+
+    clock.advance(601)
+    await end_pause(app, shop)
+    portal.state.configure_portal(portal.portal_id, operating_limit_enabled=False)
+    await drain(app)
+    assert await pending(client) == []
+    assert sum(basket(portal).values()) == 2  # one mug and the kettle kept
+    assert Decimal(str(portal.order(ORDER)["price"])) == Decimal("4839.90")

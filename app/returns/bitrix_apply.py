@@ -142,6 +142,9 @@ async def _through_sale_methods(channel: ShopChannel, payload: dict[str, Any]) -
         commands.update(_mark_payments_returned(order, payload))
     commands["check"] = Command("sale.order.get", {"id": order_id})
     outcome = await channel.batch(commands)
+    if outcome.throttled is not None:
+        # The shop's limits, not this return: the shop waits, the message is not failed.
+        raise outcome.throttled
     if outcome.errors:
         raise MessageRefused(
             "; ".join(f"{k}: {e.code} {e.description}" for k, e in outcome.errors.items())

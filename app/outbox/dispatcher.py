@@ -466,7 +466,7 @@ class Dispatcher:
         message.attempts += 1
         message.last_error = error[:2000]
         now = self._now()
-        age = now - message.created_at
+        age = now - (message.requeued_at or message.created_at)
         if (message_level and message.attempts >= self._policy.max_attempts) or (
             age > self._policy.max_age
         ):

@@ -39,5 +39,7 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     last_error: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    # Set by an operator's retry; the message's age (for the dead letter) counts from it.
+    requeued_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -24,6 +24,9 @@ class OutboxMessageOut(BaseModel):
     last_error: str | None
     payload: dict[str, Any]
     created_at: datetime
+    requeued_at: datetime | None = Field(
+        description="when an operator last re-queued it; its age counts from here then"
+    )
     delivered_at: datetime | None
 
 

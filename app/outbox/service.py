@@ -63,9 +63,11 @@ async def retry_message(session: AsyncSession, message_id: int) -> OutboxMessage
             "A later status of this shipment has reached Bitrix since: re-sending this one "
             "would move the shop's status backwards."
         )
+    now = datetime.now(UTC)
     message.state = "pending"
     message.attempts = 0
-    message.next_attempt_at = datetime.now(UTC)
+    message.next_attempt_at = now
+    message.requeued_at = now  # a fresh lease on OUTBOX_MAX_AGE_HOURS
     await session.flush()
     return message
 
